@@ -1,0 +1,5 @@
+"""`python -m govgraph`."""
+
+from govgraph.cli import main
+
+main()

@@ -1,0 +1,230 @@
+"""The `govgraph` command: parse options, make one library call, print. Nothing else.
+
+Exit codes: 0 success; 1 an error govgraph reports (bad input, store problem) or a graph that
+does not conform; 2 wrong usage, or validation that could not run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+import govgraph
+from govgraph import GovGraphError
+
+BUNDLED_DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+class _Group(click.Group):
+    """Turns library errors into one `Error: ...` line and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GovGraphError as exc:
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("GOVGRAPH_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} "
+                "(set GOVGRAPH_DEBUG=1 for a traceback and please report it)"
+            ) from None
+
+
+def store_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--store DIR, shared by every command that reads or writes the embedded store."""
+    return click.option(
+        "--store", "store_path", type=click.Path(file_okay=False, path_type=Path),
+        envvar="GOVGRAPH_STORE", show_envvar=True, default=None,
+        help="Folder of the embedded store [default: .govgraph/store].",
+    )(func)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(govgraph.__version__, prog_name="govgraph")
+def cli() -> None:
+    """Turn write-ups of government speeches into a validated RDF knowledge graph.
+
+    Documents (.txt, .md, .html) are read, their speakers, events, themes, pressures,
+    departments and references to other speeches extracted with the sentence each came
+    from, and stored in an on-disk quad store, one named graph per document.
+
+    Example: govgraph build data/ && govgraph stats
+    """
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True, help="text for people, json for scripts, turtle for the triples.")
+def extract(file: Path, fmt: str) -> None:
+    """Show what one document yields, without touching the store.
+
+    The JSON has the keys speakers, event, themes, pressures, departments and
+    related_speeches (plus speech and pressures_other).
+
+    Example: govgraph extract data/ifg-2014-bracken-strategy-is-delivery.txt --format json
+    """
+    extraction = govgraph.extract_file(file)
+    if fmt == "json":
+        click.echo(json.dumps(extraction.to_json(), indent=2, ensure_ascii=False))
+    elif fmt == "turtle":
+        from govgraph.graph import extraction_graph
+        from govgraph.namespaces import PREFIXES
+
+        graph = extraction_graph(extraction)
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        click.echo(graph.serialize(format="turtle"))
+    else:
+        click.echo(_describe(extraction.to_json()))
+
+
+def _describe(data: dict[str, Any]) -> str:
+    event = data["event"]
+    lines = [f"{data['document']}: {data['speech']['title']}"]
+    for s in data["speakers"]:
+        lines.append("  speaker:     " + ", ".join(x for x in (s["name"], s["role"], s["organisation"]) if x))
+    lines.append(f"  event:       {event['title']} | {event['date'] or 'date unknown'} | "
+                 f"{event['host'] or 'host unknown'} | {event['format'] or 'format unknown'}")
+    for key in ("themes", "pressures", "departments"):
+        lines.append(f"  {key + ':':<13}{', '.join(data[key]) or '-'}")
+    for r in data["related_speeches"]:
+        lines.append(f"  {r['kind']}:{' ' * (12 - len(r['kind']))}{r['speaker']}, {r['title'] or '(untitled)'}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@store_option
+@click.option("--keep-going", is_flag=True, help="Load the good documents even if some fail.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=10 * 1024 * 1024, show_default=True,
+              help="Refuse documents larger than this.")
+@click.option("--no-validate", is_flag=True, help="Skip the final SHACL check of the whole store.")
+def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, max_bytes: int,
+          no_validate: bool) -> None:
+    """Load documents (files or folders; default: the bundled data/) into the store.
+
+    Every document is read and checked first: if any fails, nothing is written and the
+    failures are listed (use --keep-going to load the rest). Unchanged documents are skipped,
+    so running it twice gives the same graph. The whole store is then validated against the
+    SHACL shapes and a summary printed.
+
+    Example: govgraph build data/ --store /tmp/gg
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from govgraph.documents import iter_document_paths
+
+    files = list(iter_document_paths(paths or [_default_data()]))
+    if not files:
+        raise click.ClickException("no .txt, .md or .html documents found")
+    columns = (TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
+    with govgraph.EmbeddedStore(store_path) as store:
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("", total=len(files))
+
+            def advance(path: str) -> None:
+                bar.update(task, advance=1, description=Path(path).name)
+
+            try:
+                report = govgraph.build(files, store, keep_going=keep_going, progress=advance,
+                                        max_bytes=max_bytes)
+            except govgraph.BuildError as exc:
+                for failure in exc.failures[1:]:
+                    click.echo(f"  also failed: {failure.message}", err=True)
+                raise
+        for failure in report.failures:
+            click.echo(f"skipped: {failure.message}", err=True)
+        click.echo(f"loaded {len(report.loaded)} document(s), {len(report.unchanged)} unchanged, "
+                   f"{len(report.failures)} failed; {report.links} link(s) between speeches")
+        _print_stats(govgraph.store_stats(store))
+        if not no_validate:
+            result = govgraph.validate_store(store)
+            click.echo(result.summary())
+            if not result.conforms:
+                sys.exit(1)
+    if report.failures:
+        sys.exit(1)
+
+
+def _default_data() -> Path:
+    """./data when run from a checkout, else the data folder beside the installed sources."""
+    local = Path("data")
+    return local if local.is_dir() else BUNDLED_DATA
+
+
+@cli.command()
+@store_option
+def validate(store_path: Path | None) -> None:
+    """Check the whole store against the SHACL shapes in ontology/shapes.ttl.
+
+    Exit code 0 if it conforms, 1 if it does not, 2 if the check could not run.
+
+    Example: govgraph validate --store /tmp/gg
+    """
+    try:
+        with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+            result = govgraph.validate_store(store)
+    except GovGraphError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(result.summary(limit=50))
+    sys.exit(0 if result.conforms else 1)
+
+
+@cli.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(store_path: Path | None, fmt: str) -> None:
+    """Count what the store holds: documents, triples, speeches, speakers, themes, ...
+
+    Example: govgraph stats --format json
+    """
+    with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        counts = govgraph.store_stats(store)
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        _print_stats(counts)
+
+
+def _print_stats(counts: dict[str, int]) -> None:
+    for name, value in counts.items():
+        click.echo(f"  {name:<12}{value:>10,}")
+
+
+@cli.command()
+@click.argument("docs", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("expected", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--per-document", is_flag=True, help="Also print each document's scores.")
+def evaluate(docs: Path, expected: Path, per_document: bool) -> None:
+    """Score extraction against expected JSON files: precision, recall and F1 per field.
+
+    EXPECTED holds one <document stem>.json per document, in the shape `extract --format json`
+    prints.
+
+    Example: govgraph evaluate corpus/docs corpus/expected
+    """
+    total, documents = govgraph.evaluate_corpus(docs, expected)
+    if per_document:
+        for document in documents:
+            click.echo(f"{document.name}\n{document.scores.table()}\n")
+    click.echo(f"all {len(documents)} documents\n{total.table()}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="govgraph")

@@ -1,0 +1,294 @@
+"""Read a file (plain text, Markdown or HTML) into a frozen Document: the article's clean text.
+
+Only the article counts: HTML menus, cookie notices, breadcrumbs, tag lists, "Related content"
+asides and footers are dropped here, so nothing downstream can mistake them for facts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+from bs4 import BeautifulSoup, Tag
+from markdown_it import MarkdownIt
+
+from .errors import DocumentError
+
+SUFFIXES: Mapping[str, str] = MappingProxyType(
+    {
+        ".txt": "text/plain",
+        ".text": "text/plain",
+        ".md": "text/markdown",
+        ".markdown": "text/markdown",
+        ".html": "text/html",
+        ".htm": "text/html",
+    }
+)
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+_BLOCK_TAGS = (
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "header", "article",
+    "blockquote", "dt", "dd", "tr", "br", "main", "ul", "ol", "figcaption", "pre", "table",
+)
+_CHROME_TAGS = ("script", "style", "nav", "aside", "footer", "form", "noscript", "iframe",
+                "svg", "button", "template", "head")
+_CHROME_MARKERS = re.compile(
+    r"cookie|banner|breadcrumb|related|share|social|newsletter|subscribe|tags|rail|sidebar"
+    r"|promo|advert|skip|most-read|popular|masthead|site-header|site-footer|menu|pagination",
+    re.I,
+)
+_CHROME_LINES = re.compile(
+    r"^(related content|related links|most read|share this( page)?|back to top|"
+    r"print this page|tags?:.*|skip to (main )?content)$",
+    re.I,
+)
+_PARA = "\u2029"
+# "Speaker: ..." lines in Markdown are facts of their own, even without a blank line between them
+_LABEL_LINE = re.compile(r"^(?:[-*+]\s+)?(?:\*\*|__)?[A-Z][A-Za-z ()]{1,20}:(?:\*\*|__)?\s+\S.*$", re.M)
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document, reduced to the article text that extraction reads."""
+
+    name: str
+    media_type: str
+    blocks: tuple[str, ...]
+    content_hash: str
+    title: str | None = None
+    headings: tuple[str, ...] = ()
+    metadata: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    source: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The clean text, one block (paragraph, heading or list item) per paragraph."""
+        return "\n\n".join(self.blocks)
+
+    @property
+    def slug(self) -> str:
+        """A stable key for the document, from its file name without the suffix."""
+        return slugify(Path(self.name).stem) or self.content_hash[:12]
+
+
+def slugify(text: str) -> str:
+    """Lower-case, ASCII-hyphenated key used for every minted IRI."""
+    text = text.lower().replace("&", " and ").replace("’", "").replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def media_type_for(path: Path) -> str:
+    """The media type govgraph reads a file as, from its suffix."""
+    try:
+        return SUFFIXES[path.suffix.lower()]
+    except KeyError:
+        raise DocumentError(
+            f"{path.name}: unsupported file type {path.suffix or '(none)'!r}",
+            hint="govgraph reads .txt, .md and .html files",
+        ) from None
+
+
+def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and clean one file; raises DocumentError naming the file and the problem."""
+    path = Path(path)
+    media_type = media_type_for(path)
+    if not path.is_file():
+        raise DocumentError(f"{path}: not a regular file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(
+                f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit",
+                hint="raise it with --max-bytes if the file is genuine",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    return parse_document(data, path.name, media_type, source=str(path))
+
+
+def parse_document(data: bytes, name: str, media_type: str, source: str | None = None) -> Document:
+    """Turn raw bytes into a Document; the single entry point for every format."""
+    if not data.strip():
+        raise DocumentError(f"{name}: the file is empty")
+    if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
+        raise DocumentError(f"{name}: looks like a binary file, not text",
+                            hint="govgraph reads .txt, .md and .html text files")
+    text = _decode(data, name, media_type)
+    content_hash = hashlib.sha256(data).hexdigest()
+    if media_type == "text/html":
+        return _html_document(text, name, content_hash, source)
+    if media_type == "text/markdown":
+        return _markdown_document(text, name, content_hash, source)
+    return _text_document(text, name, content_hash, source)
+
+
+def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Every readable document under the given files and folders, in a stable order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+            yield from (p for p in found if p.is_file() and not p.is_symlink())
+        elif path.exists():
+            yield path
+        else:
+            raise DocumentError(f"{path}: no such file or folder")
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Control characters other than whitespace are a sure sign of a non-text file."""
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls > max(4, len(head) // 100)
+
+
+def _decode(data: bytes, name: str, media_type: str) -> str:
+    """Decode as UTF-8 (or the charset an HTML page declares); never guess silently."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict_decode(data, "utf-16", name)
+    encoding = "utf-8-sig"
+    if media_type == "text/html":
+        declared = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", data[:4096], re.I)
+        if declared:
+            encoding = declared.group(1).decode("ascii").lower()
+            encoding = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
+    return _strict_decode(data, encoding, name)
+
+
+def _strict_decode(data: bytes, encoding: str, name: str) -> str:
+    """Decode or raise a DocumentError saying where and why decoding failed."""
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise DocumentError(f"{name}: declares an unknown character set {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        if exc.end >= len(data) and exc.reason in ("unexpected end of data",):
+            raise DocumentError(
+                f"{name}: ends in the middle of a character; the file looks truncated"
+            ) from None
+        raise DocumentError(
+            f"{name}: is not valid {encoding.removesuffix('-sig').upper()} "
+            f"(byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            hint="re-save the file as UTF-8",
+        ) from None
+
+
+def _clean_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _keep_blocks(lines: Iterable[str]) -> tuple[str, ...]:
+    """Drop empty lines and the stock chrome phrases that survive in plain text."""
+    cleaned = (_clean_line(line) for line in lines)
+    return tuple(line for line in cleaned if line and not _CHROME_LINES.match(line))
+
+
+def _text_document(text: str, name: str, content_hash: str, source: str | None) -> Document:
+    blocks = _keep_blocks(text.splitlines())
+    if not blocks:
+        raise DocumentError(f"{name}: has no text")
+    return Document(name=name, media_type="text/plain", blocks=blocks, content_hash=content_hash,
+                    title=None, headings=(), source=source)
+
+
+def _markdown_document(text: str, name: str, content_hash: str, source: str | None) -> Document:
+    metadata: dict[str, str] = {}
+    front = re.match(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", text, re.S | re.M)
+    if text.startswith("---") and not front:
+        raise DocumentError(f"{name}: front matter is opened with --- but never closed; "
+                            "the file looks truncated")
+    if front:
+        try:
+            loaded = yaml.safe_load(front.group(1)) or {}
+        except yaml.YAMLError as exc:
+            raise DocumentError(f"{name}: front matter is not valid YAML ({exc.problem})") from None
+        if not isinstance(loaded, dict):
+            raise DocumentError(f"{name}: front matter is not a mapping of keys to values")
+        metadata = {str(k): _front_value(v) for k, v in loaded.items()}
+        text = text[front.end():]
+    text = _LABEL_LINE.sub(r"\n\g<0>", text)
+    html = MarkdownIt("commonmark").render(text)
+    doc = _html_document(f"<html><body><main>{html}</main></body></html>", name, content_hash,
+                         source, check_truncation=False)
+    title = metadata.get("title") or doc.title
+    return Document(name=name, media_type="text/markdown", blocks=doc.blocks,
+                    content_hash=content_hash, title=title, headings=doc.headings,
+                    metadata=MappingProxyType(metadata), source=source)
+
+
+def _front_value(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _html_document(text: str, name: str, content_hash: str, source: str | None,
+                   check_truncation: bool = True) -> Document:
+    if check_truncation and re.search(r"<(html|body)[\s>]", text, re.I) and not re.search(
+        r"</(html|body)\s*>", text, re.I
+    ):
+        raise DocumentError(f"{name}: the HTML is cut off before </body> or </html>; "
+                            "the file looks truncated")
+    soup = BeautifulSoup(text, "html.parser")
+    metadata = _html_metadata(soup)
+    page_title = _clean_line(soup.title.get_text()) if soup.title else None
+    root = _article_root(soup)
+    for tag in root.find_all(_CHROME_TAGS):
+        tag.decompose()
+    for tag in root.find_all(_is_chrome):
+        tag.decompose()
+    headings = tuple(_clean_line(h.get_text(" ")) for h in root.find_all("h1"))
+    for tag in root.find_all(_BLOCK_TAGS):
+        tag.insert_before(_PARA)
+        tag.insert_after(_PARA)
+    blocks = _keep_blocks(root.get_text().split(_PARA))
+    if not blocks:
+        raise DocumentError(f"{name}: the page has no article text")
+    h1 = next((h for h in headings if h), None)
+    if page_title:
+        metadata["page-title"] = page_title
+    title = h1 or page_title
+    return Document(name=name, media_type="text/html", blocks=blocks, content_hash=content_hash,
+                    title=title, headings=headings, metadata=MappingProxyType(metadata),
+                    source=source)
+
+
+def _html_metadata(soup: BeautifulSoup) -> dict[str, str]:
+    """Machine-readable hints a page carries: meta description, publication date, language."""
+    metadata: dict[str, str] = {}
+    for meta in soup.find_all("meta"):
+        key = meta.get("name") or meta.get("property")
+        if key and meta.get("content"):
+            metadata[str(key).lower()] = str(meta["content"])
+    time = soup.find("time", attrs={"datetime": True})
+    if time is not None:
+        metadata["date"] = str(time["datetime"])
+    return metadata
+
+
+def _article_root(soup: BeautifulSoup) -> Tag:
+    """The element holding the article: the longest <article>, else <main>, else <body>."""
+    articles = soup.find_all("article")
+    if articles:
+        return max(articles, key=lambda a: len(a.get_text()))
+    for candidate in (soup.find("main"), soup.find(attrs={"role": "main"}), soup.body):
+        if isinstance(candidate, Tag):
+            return candidate
+    return soup
+
+
+def _is_chrome(tag: Tag) -> bool:
+    """Site furniture recognised by its class, id or ARIA role."""
+    if tag.name in ("article", "main", "body", "html"):
+        return False
+    attrs = getattr(tag, "attrs", None) or {}
+    marker = " ".join(
+        [*attrs.get("class", []), attrs.get("id", ""), attrs.get("role", "")]
+    ) if attrs else ""
+    return bool(marker) and bool(_CHROME_MARKERS.search(marker))

@@ -1,0 +1,103 @@
+"""Vocabulary terms as Python names, so a typo fails at import rather than as an empty query.
+
+``GG`` mirrors ``ontology/govgraph.ttl`` term for term (a test keeps the two in step); ``ID`` is
+the separate namespace for instances minted by the loader.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+ONTOLOGY_IRI = URIRef("https://w3id.org/govgraph/ontology")
+ID = Namespace("https://w3id.org/govgraph/id/")
+
+
+class GG(DefinedNamespace):
+    """The govgraph ontology: https://w3id.org/govgraph/ontology#."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/govgraph/ontology#")
+
+    # classes
+    Speaker: URIRef
+    Role: URIRef
+    Membership: URIRef
+    Speech: URIRef
+    Event: URIRef
+    Theme: URIRef
+    Pressure: URIRef
+    Organisation: URIRef
+    Department: URIRef
+    SourceDocument: URIRef
+    Evidence: URIRef
+    SpeechReference: URIRef
+    # object properties
+    deliveredBy: URIRef
+    deliveredAt: URIRef
+    discusses: URIRef
+    namesPressure: URIRef
+    mentionsDepartment: URIRef
+    refersTo: URIRef
+    follows: URIRef
+    hasReference: URIRef
+    resolvesTo: URIRef
+    speakerRole: URIRef
+    hostedBy: URIRef
+    hosted: URIRef
+    eventFormat: URIRef
+    sourceDocument: URIRef
+    organisationType: URIRef
+    evidence: URIRef
+    # datatype properties
+    abbreviation: URIRef
+    historic: URIRef
+    sentence: URIRef
+    charStart: URIRef
+    contentHash: URIRef
+    fileName: URIRef
+    referencedSpeaker: URIRef
+    referencedTitle: URIRef
+    referenceKind: URIRef
+
+
+THEME_SCHEME = ID["scheme/themes"]
+PRESSURE_SCHEME = ID["scheme/pressures"]
+VOCABULARY_GRAPH = ID["graph/vocabulary"]
+LINKS_GRAPH = ID["graph/links"]
+
+PREFIXES: dict[str, Namespace | str] = {
+    "gg": GG._NS,
+    "id": ID,
+    "rdf": RDF._NS,
+    "rdfs": RDFS._NS,
+    "owl": OWL._NS,
+    "xsd": XSD._NS,
+    "skos": SKOS._NS,
+    "dcterms": DCTERMS._NS,
+    "foaf": FOAF._NS,
+    "org": ORG._NS,
+    "prov": PROV._NS,
+    "schema": SDO._NS,
+}
+
+__all__ = [
+    "DCTERMS",
+    "FOAF",
+    "GG",
+    "ID",
+    "LINKS_GRAPH",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PRESSURE_SCHEME",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SKOS",
+    "THEME_SCHEME",
+    "VOCABULARY_GRAPH",
+    "XSD",
+]

@@ -1,0 +1,246 @@
+"""The embedded on-disk store: a pyoxigraph (RocksDB) quad store with one named graph per document.
+
+Writes are transactional: a build's new documents go in with one atomic `extend`, and a changed
+document is staged then swapped in with one SPARQL `MOVE`, so a reader sees a document's graph
+before or after, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import QueryError, StoreError
+from .graph import SAFE_IRI
+from .namespaces import GG, LINKS_GRAPH, PREFIXES, RDF, VOCABULARY_GRAPH
+
+DEFAULT_STORE = Path(".govgraph") / "store"
+STORE_ENV = "GOVGRAPH_STORE"
+_VOCAB_NODE = URIRef(str(VOCABULARY_GRAPH) + "#source")
+
+
+def default_store_path() -> Path:
+    """`$GOVGRAPH_STORE`, else a project-local `.govgraph/store` folder."""
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+# ---------------------------------------------------------------------------
+# Terms: rdflib <-> pyoxigraph
+# ---------------------------------------------------------------------------
+
+
+def to_ox(term: Node) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def from_ox(term: Any) -> Node | None:
+    """A pyoxigraph term as an rdflib term (None for an unbound variable)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _quads(graph: Graph, name: URIRef) -> Iterator[Any]:
+    g = ox.NamedNode(str(name))
+    for s, p, o in graph:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
+
+
+def _checked_iri(iri: URIRef) -> str:
+    """Only IRIs govgraph minted itself ever reach an update string."""
+    if not SAFE_IRI.match(str(iri)):
+        raise StoreError(f"refusing to write to graph {iri}: not a govgraph IRI")
+    return str(iri)
+
+
+# ---------------------------------------------------------------------------
+# The store
+# ---------------------------------------------------------------------------
+
+
+class EmbeddedStore:
+    """A persistent pyoxigraph store on disk."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path else default_store_path()
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").exists():
+                    raise StoreError(f"no store at {self.path}",
+                                     hint="run `govgraph build` first, or pass --store DIR")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            message = str(exc)
+            if "lock" in message.lower():
+                raise StoreError(f"the store at {self.path} is in use by another govgraph process",
+                                 hint="wait for it to finish and try again") from None
+            raise StoreError(f"cannot open the store at {self.path}: {message}") from None
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Flush and release the store (its lock is freed when the object goes)."""
+        if not self.read_only:
+            self._store.flush()
+        del self._store
+
+    # -- reading ----------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Any:
+        """Run SPARQL over the union of all graphs; bindings are substituted as RDF terms."""
+        substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._store.query(
+                sparql,
+                use_default_graph_as_union=True,
+                prefixes={k: str(v) for k, v in PREFIXES.items()},
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"the store could not answer: {exc}") from None
+
+    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, Node]]:
+        """SELECT rows as dicts of rdflib terms, unbound variables left out."""
+        results = self.query(sparql, bindings)
+        names = [v.value for v in results.variables]
+        rows = []
+        for solution in results:
+            row = {n: from_ox(solution[n]) for n in names}
+            rows.append({k: v for k, v in row.items() if v is not None})
+        return rows
+
+    def graph_names(self) -> set[URIRef]:
+        return {URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def document_hashes(self) -> dict[URIRef, str]:
+        """Content hash of every loaded document, to skip unchanged files."""
+        rows = self.select(
+            "SELECT ?g ?hash WHERE { GRAPH ?g { ?g a gg:SourceDocument ; gg:contentHash ?hash } }"
+        )
+        return {row["g"]: str(row["hash"]) for row in rows if "hash" in row}
+
+    def to_dataset(self) -> Dataset:
+        """The whole store as an rdflib Dataset (named graphs kept)."""
+        dataset = Dataset()
+        for quad in self._store:
+            name = from_ox(quad.graph_name) if isinstance(quad.graph_name, ox.NamedNode) else None
+            context = dataset.graph(name) if name else dataset.default_context
+            context.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        return dataset
+
+    def to_graph(self) -> Graph:
+        """The union of all graphs as one rdflib Graph, for validation and analysis."""
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        for quad in self._store:
+            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        return graph
+
+    def vocabulary_hash(self) -> str | None:
+        rows = self.select("SELECT ?g ?n ?h WHERE { GRAPH ?g { ?n gg:contentHash ?h } }",
+                           {"g": VOCABULARY_GRAPH, "n": _VOCAB_NODE})
+        return str(rows[0]["h"]) if rows else None
+
+    # -- writing ----------------------------------------------------------
+
+    def _write(self, func: Any, *args: Any) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} was opened read-only")
+        try:
+            func(*args)
+        except OSError as exc:
+            raise StoreError(f"writing to the store at {self.path} failed: {exc}") from None
+
+    def put_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        """Store each graph under its name, replacing what was there; new graphs in one transaction."""
+        existing = self.graph_names()
+        self.discard_staging()
+        fresh = {n: g for n, g in graphs.items() if n not in existing}
+        changed = {n: g for n, g in graphs.items() if n in existing}
+        quads = [q for name, graph in fresh.items() for q in _quads(graph, name)]
+        quads += [q for name, graph in changed.items() for q in _quads(graph, _staging(name))]
+        if quads:
+            self._write(self._store.extend, quads)
+        if changed:
+            moves = " ;\n".join(
+                f"MOVE SILENT GRAPH <{_checked_iri(_staging(n))}> TO GRAPH <{_checked_iri(n)}>"
+                for n in changed
+            )
+            self._write(self._store.update, moves)
+
+    def remove_graphs(self, names: Iterable[URIRef]) -> None:
+        """Drop whole named graphs (a document's facts go together)."""
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in names)
+        if drops:
+            self._write(self._store.update, drops)
+
+    def discard_staging(self) -> None:
+        """Remove staging graphs a crashed write may have left behind."""
+        leftovers = [n for n in self.graph_names() if str(n).endswith(_STAGING_SUFFIX)]
+        self.remove_graphs(leftovers)
+
+    def put_vocabulary(self, graph: Graph, content_hash: str) -> None:
+        """Load the ontology and vocabularies into their own graph, when they changed."""
+        if self.vocabulary_hash() == content_hash:
+            return
+        tagged = Graph()
+        tagged += graph
+        tagged.add((_VOCAB_NODE, GG.contentHash, Literal(content_hash)))
+        tagged.add((_VOCAB_NODE, RDF.type, GG.SourceDocument))
+        self.put_graphs({VOCABULARY_GRAPH: tagged})
+
+    def put_links(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Replace the derived links graph (resolved references) as a whole."""
+        graph = Graph()
+        for triple in triples:
+            graph.add(triple)
+        if len(graph):
+            self.put_graphs({LINKS_GRAPH: graph})
+        else:
+            self.remove_graphs([LINKS_GRAPH])
+
+
+_STAGING_SUFFIX = "/staging"
+
+
+def _staging(name: URIRef) -> URIRef:
+    return URIRef(f"{name}{_STAGING_SUFFIX}")
