@@ -17,7 +17,6 @@ from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_do
 from .errors import DocumentError, ExtractionError, GovGraphError
 from .extract import Extraction, Lexicon, extract
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_graph, link_triples
-from .namespaces import GG, SDO
 from .store import EmbeddedStore
 from .validate import ValidationReport, validate_graph
 from .vocab import ONTOLOGY_FILES, default_lexicon, ontology_graph, ontology_path
@@ -134,7 +133,7 @@ def _validate_pending(pending: dict[URIRef, tuple[str, Graph]], report: BuildRep
     result = validate_graph(data)
     if result.conforms:
         return
-    for iri, (name, graph) in pending.items():
+    for name, graph in pending.values():
         subjects = {str(s) for s in graph.subjects()}
         problems = [v for v in result.violations if v.focus in subjects]
         if problems:
@@ -145,31 +144,37 @@ def _validate_pending(pending: dict[URIRef, tuple[str, Graph]], report: BuildRep
 
 def refresh_links(store: EmbeddedStore) -> int:
     """Resolve every speech reference against the speeches now in the store; returns links made."""
-    speeches: dict[URIRef, dict[str, object]] = {}
-    for row in store.select("""
-        SELECT ?speech ?speaker ?title ?event ?date WHERE {
-          ?speech a gg:Speech ; gg:deliveredBy ?speaker ; dcterms:title ?title .
-          OPTIONAL { ?speech gg:deliveredAt/dcterms:title ?event }
-          OPTIONAL { ?speech dcterms:date ?date }
-        }"""):
-        entry = speeches.setdefault(row["speech"], {"speakers": set(), "titles": set(), "date": None})
-        entry["speakers"].add(str(row["speaker"]).rsplit("/", 1)[-1])  # type: ignore[union-attr]
-        entry["titles"].update(str(row[k]) for k in ("title", "event") if k in row)  # type: ignore[union-attr]
-        entry["date"] = str(row["date"]) if "date" in row else None
-    rows = [SpeechRow(iri, slug, tuple(sorted(e["titles"])), e["date"])  # type: ignore[arg-type]
-            for iri, e in speeches.items() for slug in sorted(e["speakers"])]  # type: ignore[union-attr]
+    titles: dict[URIRef, set[str]] = {}
+    speakers: dict[URIRef, set[str]] = {}
+    dates: dict[URIRef, str | None] = {}
+    for row in store.select(_SPEECHES_QUERY):
+        speech = row["speech"]
+        speakers.setdefault(speech, set()).add(str(row["speaker"]).rsplit("/", 1)[-1])
+        titles.setdefault(speech, set()).update(str(row[k]) for k in ("title", "event") if k in row)
+        dates[speech] = _opt(row, "date")
+    rows = [SpeechRow(speech, slug, tuple(sorted(titles[speech])), dates[speech])
+            for speech in sorted(speakers) for slug in sorted(speakers[speech])]
     refs = [ReferenceRow(r["ref"], r["speech"], _opt(r, "speaker"), _opt(r, "title"),
                          str(r["kind"]), _opt(r, "date"))
-            for r in store.select("""
-        SELECT ?ref ?speech ?speaker ?title ?kind ?date WHERE {
-          ?speech gg:hasReference ?ref . ?ref gg:referenceKind ?kind .
-          OPTIONAL { ?ref gg:referencedSpeaker ?speaker }
-          OPTIONAL { ?ref gg:referencedTitle ?title }
-          OPTIONAL { ?speech dcterms:date ?date }
-        } ORDER BY ?ref""")]
+            for r in store.select(_REFERENCES_QUERY)]
     triples = list(link_triples(refs, rows))
     store.put_links(triples)
     return len(triples) // 2
+
+
+_SPEECHES_QUERY = """
+SELECT ?speech ?speaker ?title ?event ?date WHERE {
+  ?speech a gg:Speech ; gg:deliveredBy ?speaker ; dcterms:title ?title .
+  OPTIONAL { ?speech gg:deliveredAt/dcterms:title ?event }
+  OPTIONAL { ?speech dcterms:date ?date }
+}"""
+_REFERENCES_QUERY = """
+SELECT ?ref ?speech ?speaker ?title ?kind ?date WHERE {
+  ?speech gg:hasReference ?ref . ?ref gg:referenceKind ?kind .
+  OPTIONAL { ?ref gg:referencedSpeaker ?speaker }
+  OPTIONAL { ?ref gg:referencedTitle ?title }
+  OPTIONAL { ?speech dcterms:date ?date }
+} ORDER BY ?ref"""
 
 
 def _opt(row: dict[str, object], key: str) -> str | None:
@@ -180,7 +185,7 @@ def store_stats(store: EmbeddedStore) -> dict[str, int]:
     """Headline counts of what the store holds."""
     counts = {"triples": len(store)}
     queries = {
-        "documents": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?s gg:sourceDocument ?x . ?x gg:fileName ?f }",
+        "documents": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gg:SourceDocument ; gg:fileName ?f }",
         "speeches": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gg:Speech }",
         "speakers": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?s gg:deliveredBy ?x }",
         "events": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?s gg:deliveredAt ?x }",
@@ -199,5 +204,5 @@ def validate_store(store: EmbeddedStore) -> ValidationReport:
     return validate_graph(store.to_graph())
 
 
-__all__ = ["GG", "SDO", "BuildError", "BuildReport", "Failure", "build", "extract_document",
+__all__ = ["BuildError", "BuildReport", "Failure", "build", "extract_document",
            "extract_file", "refresh_links", "store_stats", "validate_store"]

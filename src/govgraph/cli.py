@@ -102,7 +102,8 @@ def _describe(data: dict[str, Any]) -> str:
     for key in ("themes", "pressures", "departments"):
         lines.append(f"  {key + ':':<13}{', '.join(data[key]) or '-'}")
     for r in data["related_speeches"]:
-        lines.append(f"  {r['kind']}:{' ' * (12 - len(r['kind']))}{r['speaker']}, {r['title'] or '(untitled)'}")
+        label = f"{r['kind']}:"
+        lines.append(f"  {label:<13}{r['speaker']}, {r['title'] or '(untitled)'}")
     return "\n".join(lines)
 
 

@@ -97,13 +97,15 @@ def _theme_keys(label: str, lexicon: Lexicon) -> set[str]:
 
 
 def _themes_score(predicted: list[str], expected: list[str], lexicon: Lexicon) -> FieldScore:
-    """A predicted concept matches an expected label meaning it, or a broader/narrower one."""
+    """A predicted concept matches an expected label meaning it, or a broader, narrower or
+    skos:related one."""
     label_to_key = {pref: key for key, (pref, _) in lexicon.themes.items()}
     predicted_keys = {label_to_key.get(p, p) for p in predicted}
     expected_keys = [_theme_keys(e, lexicon) for e in expected]
 
     def related(a: str, b: str) -> bool:
-        return a == b or a in lexicon.broader.get(b, ()) or b in lexicon.broader.get(a, ())
+        return (a == b or a in lexicon.broader.get(b, ()) or b in lexicon.broader.get(a, ())
+                or a in lexicon.related.get(b, ()) or b in lexicon.related.get(a, ()))
 
     tp = sum(1 for keys in expected_keys
              if any(related(k, p) for k in keys for p in predicted_keys))

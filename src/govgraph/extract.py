@@ -127,6 +127,7 @@ class Lexicon:
     pressures: Mapping[str, tuple[str, tuple[str, ...]]]
     organisations: Sequence[OrganisationEntry] = ()
     broader: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    related: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @cached_property
     def theme_matcher(self) -> PhraseMatcher:
@@ -258,16 +259,22 @@ _PARTICLE = r"(?:de|van|von|der|da|di|la|le|du|bin|al)"
 NAME = rf"{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_TOKEN}){{1,3}}"
 _HONORIFIC = re.compile(r"^(?:Sir|Dame|Dr|Dr\.|Professor|Prof\.?|Mr|Mrs|Ms|Rt Hon|The Rt Hon)\s+")
 _NOT_NAME_WORDS = frozenset(
-    """The A An This That These Those His Her Their Its Our In On At For Of And But Or With From By
-    As After Before When While During Today Yesterday Digital Government Service Services Civil
-    Minister Department Office Ministry Agency Head Director Chief Executive Secretary Permanent
-    Conference Summit Event Events Institute Foundation Council Committee Cabinet Home Public
-    National Royal British United States Kingdom Federal Team Group Speech Talk Keynote Panel
-    Session Sprint Live Day Week Strategy Programme Policy Data Open Transformation Platform
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
-    June July August September October November December Related Content Speaker Preview Notes
-    Seminar Lecture Report More New Camp Think Cloud Code America Internet Explorer Adobe
-    Reader Whitehall Parliament Westminster London Edinburgh Scotland Wales England Europe""".split()
+    [
+        "The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "In",
+        "On", "At", "For", "Of", "And", "But", "Or", "With", "From", "By", "As", "After", "Before",
+        "When", "While", "During", "Today", "Yesterday", "Digital", "Government", "Service", "Services",
+        "Civil", "Minister", "Department", "Office", "Ministry", "Agency", "Head", "Director", "Chief",
+        "Executive", "Secretary", "Permanent", "Conference", "Summit", "Event", "Events", "Institute",
+        "Foundation", "Council", "Committee", "Cabinet", "Home", "Public", "National", "Royal",
+        "British", "United", "States", "Kingdom", "Federal", "Team", "Group", "Speech", "Talk",
+        "Keynote", "Panel", "Session", "Sprint", "Live", "Day", "Week", "Strategy", "Programme",
+        "Policy", "Data", "Open", "Transformation", "Platform", "Monday", "Tuesday", "Wednesday",
+        "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
+        "June", "July", "August", "September", "October", "November", "December", "Related", "Content",
+        "Speaker", "Preview", "Notes", "Seminar", "Lecture", "Report", "More", "New", "Camp", "Think",
+        "Cloud", "Code", "America", "Internet", "Explorer", "Adobe", "Reader", "Whitehall",
+        "Parliament", "Westminster", "London", "Edinburgh", "Scotland", "Wales", "England", "Europe"
+    ]
 )
 _ORG_WORDS = re.compile(
     r"\b(?:Department|Ministry|Office|Service|Services|Agency|Authority|Commission|Council|"
@@ -286,7 +293,8 @@ STRONG_VERBS = (
     r"|answered questions|appeared before|took part|used (?:his|her|their) (?:keynote|speech|talk"
     r"|address|lecture)))"
 )
-WEAK_VERBS = r"(?:said|says|argued|argues|told|tells|explained|explains|described|describes|warned|urged|called for)"
+WEAK_VERBS = (r"(?:said|says|argued|argues|told|tells|explained|explains|described|describes|warned"
+              r"|urged|called for)")
 _SPEECH_NOUN = (r"(?:speech|talk|keynote|lecture|address|presentation|evidence|remarks|session"
                 r"|seminar|briefing|closing|opening)")
 _GAVE = re.compile(r"^(?:has |had |will |then |also )?(?:gave|gives|give|giving|was giving)\b", re.I)
@@ -578,16 +586,20 @@ def departments_from(ctx: _Context) -> list[ConceptFact]:
 # ---------------------------------------------------------------------------
 
 MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(),
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"],
     start=1)}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
+          r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_YEAR = r"(?P<y>(?:19|20)\d\d)"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b"), "day"),
-    (re.compile(rf"\b{_WEEKDAY}(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH}),?\s+(?P<y>(?:19|20)\d\d)\b"), "day"),
-    (re.compile(rf"\b{_WEEKDAY}(?P<mn>{_MONTH})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b"), "day"),
+    (re.compile(rf"\b{_WEEKDAY}(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH}),?\s+{_YEAR}\b"),
+     "day"),
+    (re.compile(rf"\b{_WEEKDAY}(?P<mn>{_MONTH})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{_YEAR}\b"), "day"),
     (re.compile(r"\b(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d)\b"), "day"),
     (re.compile(rf"\b(?P<mn>{_MONTH})\s+(?P<y>(?:19|20)\d\d)\b"), "month"),
 )
@@ -653,7 +665,8 @@ _NOT_HOST = re.compile(r"\b(?:media partner|sponsor|sponsored|in association wit
 _FORMATS = (
     ("hybrid", re.compile(r"\bhybrid\b|\bin[- ]person and online\b|\bonline and in[- ]person\b", re.I)),
     ("online", re.compile(r"\bonline (?:event|conference|seminar|session|only)\b|\bwebinar\b|"
-                          r"\bvirtual (?:event|conference|session)\b|\b(?:held|took place|delivered|hosted) online\b|"
+                          r"\bvirtual (?:event|conference|session)\b|"
+                          r"\b(?:held|took place|delivered|hosted) online\b|"
                           r"^online$|\bvia (?:zoom|teams|video ?link)\b", re.I)),
     ("in-person", re.compile(r"\bin[- ]person\b|\blive audience\b|\bin the room\b", re.I)),
 )
@@ -840,7 +853,8 @@ def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Se
         text = sentence.text
         match = _REFERENCE.search(text)
         if match:
-            kind = "follows" if re.match(r"follow|came|comes|continu|a sequel", match.group("kind"), re.I) else "refers"
+            follows = re.match(r"follow|came|comes|continu|a sequel", match.group("kind"), re.I)
+            kind = "follows" if follows else "refers"
             name = match.group("name") or match.group("owner")
             refs.append((clean_name(name) if name else None, _ref_title(match.group("rest")), kind, sentence))
             continue
@@ -853,7 +867,8 @@ def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Se
         match = _EARLIER.search(text)
         if match:
             name = match.group("name")
-            refs.append((clean_name(name) if name else None, _ref_title(match.group("rest")), "refers", sentence))
+            title = _ref_title(match.group("rest"))
+            refs.append((clean_name(name) if name else None, title, "refers", sentence))
             continue
         for see in _SEE.finditer(text):
             refs.append((_UNKNOWN, see.group("title").strip(), "refers", sentence))
@@ -894,13 +909,19 @@ def find_concepts(ctx: _Context, matcher: PhraseMatcher,
     return list(facts.values())
 
 
-def find_themes(ctx: _Context) -> list[ConceptFact]:
-    """The document's main themes: specific over general, frequent over passing, at most 8."""
+def find_themes(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
+    """The document's main themes: specific over general, frequent over passing, at most 8.
+
+    The event's own name is masked too: "Think Cloud for Digital Government" is not a theme.
+    """
     counts: dict[str, int] = {}
     facts: dict[str, ConceptFact] = {}
     lexicon = ctx.lexicon
     for sentence in ctx.sentences:
-        for key in lexicon.theme_matcher.find(_masked(ctx, sentence)):
+        text = _masked(ctx, sentence)
+        if event_title and len(event_title) > 3:
+            text = text.replace(event_title, " ")
+        for key in lexicon.theme_matcher.find(text):
             counts[key] = counts.get(key, 0) + 1
             facts.setdefault(key, ConceptFact(key, lexicon.themes[key][0], sentence.evidence))
     found = set(facts)
@@ -912,7 +933,7 @@ def find_themes(ctx: _Context) -> list[ConceptFact]:
 def _masked(ctx: _Context, sentence: Sentence) -> str:
     """The sentence with organisation names blanked out."""
     text = sentence.text
-    for key, mentions in ctx.org_mentions.items():
+    for mentions in ctx.org_mentions.values():
         for words, _, where in mentions:
             if where is sentence:
                 text = text.replace(words, " ")
@@ -944,7 +965,7 @@ def extract(document: Document, lexicon: Lexicon) -> Extraction:
         speech_title=speech_title or document.title or event.title or document.name,
         speakers=speaker_facts,
         event=event,
-        themes=tuple(find_themes(ctx)),
+        themes=tuple(find_themes(ctx, event.title)),
         pressures=tuple(find_concepts(ctx, lexicon.pressure_matcher, lexicon.pressures)),
         departments=tuple(departments_from(ctx)),
         related_speeches=_unique_references(references),

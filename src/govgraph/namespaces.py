@@ -7,7 +7,19 @@ the separate namespace for instances minted by the loader.
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+from rdflib.namespace import (
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    XSD,
+    DefinedNamespace,
+)
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/govgraph/ontology")
 ID = Namespace("https://w3id.org/govgraph/id/")

@@ -94,7 +94,16 @@ def default_lexicon() -> Lexicon:
         pressures=_concepts(graph, PRESSURE_SCHEME),
         organisations=tuple(_organisations(graph)),
         broader=_broader(graph, THEME_SCHEME),
+        related=_related(graph, THEME_SCHEME),
     )
+
+
+def _related(graph: Graph, scheme: URIRef) -> dict[str, frozenset[str]]:
+    """skos:related neighbours, which mean nearly the same thing when scoring by meaning."""
+    return {
+        _key(c): frozenset(_key(r) for r in graph.objects(c, SKOS.related))
+        for c in graph.subjects(SKOS.inScheme, scheme)
+    }
 
 
 def _broader(graph: Graph, scheme: URIRef) -> dict[str, frozenset[str]]:

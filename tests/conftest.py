@@ -1,0 +1,35 @@
+"""Shared fixtures: paths to the bundled data and the shared corpus, and a fresh store folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SHARED = Path(os.environ.get("GOVGRAPH_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "seeds"
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared extraction corpus; its absence is a failure, not a skip."""
+    if not (CORPUS / "docs").is_dir():
+        pytest.fail(f"the shared corpus is missing at {CORPUS} (set GOVGRAPH_SHARED)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def seed_file() -> Path:
+    files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    if not files:
+        pytest.fail(f"the seed document is missing in {SEEDS} (set GOVGRAPH_SHARED)")
+    return files[0]

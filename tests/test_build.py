@@ -1,0 +1,116 @@
+"""The loader end to end on the real on-disk store: idempotent, all-or-nothing, validated."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import govgraph
+from govgraph.errors import StoreError
+from govgraph.namespaces import GG, ID
+
+from .conftest import DATA
+
+
+def _dump(store_dir: Path) -> list[str]:
+    """Every quad in the store, sorted: two stores are equal when these lists are."""
+    with govgraph.EmbeddedStore(store_dir, read_only=True) as store:
+        return sorted(str(q) for q in store._store)
+
+
+def _build(store_dir: Path, paths, **kwargs) -> govgraph.BuildReport:
+    with govgraph.EmbeddedStore(store_dir) as store:
+        return govgraph.build(paths, store, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    store_dir = tmp_path_factory.mktemp("built") / "store"
+    _build(store_dir, [DATA])
+    return store_dir
+
+
+def test_bundled_data_builds_and_conforms(built: Path):
+    with govgraph.EmbeddedStore(built, read_only=True) as store:
+        stats = govgraph.store_stats(store)
+        report = govgraph.validate_store(store)
+    assert report.conforms, report.summary()
+    assert stats["documents"] == len(list(DATA.iterdir())) >= 12
+    assert stats["speeches"] == stats["documents"]
+    assert stats["pressures"] == 5
+    assert stats["links"] >= 3
+
+
+def test_the_seed_link_resolves_to_donnellys_speech(built: Path):
+    with govgraph.EmbeddedStore(built, read_only=True) as store:
+        rows = store.select("SELECT ?s ?target WHERE { ?s gg:follows ?target }",
+                            {"s": ID["speech/ifg-2014-bracken-strategy-is-delivery"]})
+    assert [r["target"] for r in rows] == [ID["speech/ifg-2014-donnelly-positive-neutrality-and-trust"]]
+
+
+def test_loading_twice_changes_nothing(built: Path, tmp_path: Path):
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    before = _dump(copy)
+    report = _build(copy, [DATA])
+    assert report.loaded == [] and len(report.unchanged) == len(list(DATA.iterdir()))
+    assert _dump(copy) == before
+
+
+def test_fresh_builds_are_identical(built: Path, store_dir: Path):
+    _build(store_dir, [DATA])
+    assert _dump(store_dir) == _dump(built)
+
+
+@pytest.mark.parametrize("bad", [b"", b"\x00\x01\x02binary", "caf\u00e9".encode("latin-1")])
+def test_bad_document_leaves_the_store_exactly_as_it_was(built: Path, tmp_path: Path, bad: bytes):
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)
+    before = _dump(copy)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "bad.txt").write_bytes(bad)
+    shutil.copy(DATA / "ted2012-pahlka-coding-a-better-government.txt", docs / "new-talk.txt")
+    with pytest.raises(govgraph.BuildError) as info:
+        _build(copy, [docs])
+    assert "bad.txt" in str(info.value)
+    assert _dump(copy) == before
+
+
+def test_keep_going_loads_the_good_and_reports_the_bad(store_dir: Path, tmp_path: Path):
+    (tmp_path / "bad.html").write_bytes(b"<html><body><p>cut off")
+    shutil.copy(DATA / "ted2012-pahlka-coding-a-better-government.txt", tmp_path / "good.txt")
+    report = _build(store_dir, [tmp_path], keep_going=True)
+    assert [Path(p).name for p in report.loaded] == ["good.txt"]
+    assert [Path(f.path).name for f in report.failures] == ["bad.html"]
+
+
+def test_a_changed_document_replaces_its_old_facts(store_dir: Path, tmp_path: Path):
+    doc = tmp_path / "talk.txt"
+    doc.write_text("Ada Lovelace, Head of the Government Digital Service, spoke about budget cuts.\n")
+    _build(store_dir, [doc])
+    doc.write_text("Ada Lovelace, Head of the Government Digital Service, spoke about cyber attacks.\n")
+    _build(store_dir, [doc])
+    with govgraph.EmbeddedStore(store_dir, read_only=True) as store:
+        rows = store.select("SELECT ?p WHERE { ?s gg:namesPressure ?p }")
+        graphs = store.graph_names()
+    assert [r["p"] for r in rows] == [ID["pressure/security"]]
+    assert not [g for g in graphs if str(g).endswith("/staging")]
+
+
+def test_store_is_real_and_on_disk(built: Path):
+    assert (built / "CURRENT").exists()
+    with govgraph.EmbeddedStore(built, read_only=True) as store:
+        assert GG.Speech in {r["t"] for r in store.select("SELECT DISTINCT ?t WHERE { ?s a ?t }")}
+
+
+def test_a_second_writer_gets_a_clear_error(store_dir: Path):
+    with govgraph.EmbeddedStore(store_dir), pytest.raises(StoreError, match="in use"):
+        govgraph.EmbeddedStore(store_dir)
+
+
+def test_reading_a_missing_store_says_what_to_do(tmp_path: Path):
+    with pytest.raises(StoreError, match="govgraph build"):
+        govgraph.EmbeddedStore(tmp_path / "none", read_only=True)

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import pytest
+
+from govgraph.documents import parse_document
+from govgraph.extract import extract, parse_date
+from govgraph.vocab import default_lexicon
+
+
+def _extract(text: str, name: str = "t.txt", media: str = "text/plain"):
+    return extract(parse_document(text.encode(), name, media), default_lexicon())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "role", "organisation"),
+    [
+        ("Ada Lovelace, Head of the Government Digital Service, spoke about platforms.",
+         "Ada Lovelace", "Head", "Government Digital Service"),
+        ("Ada Lovelace, who leads the Government Digital Service as its chief executive, took the stage.",
+         "Ada Lovelace", "chief executive", "Government Digital Service"),
+        ("HM Revenue and Customs's chief digital officer, Ada Lovelace, gave a talk on tax.",
+         "Ada Lovelace", "chief digital officer", "HM Revenue and Customs"),
+        ("Ada Lovelace, a deputy director at the Department for Work and Pensions (DWP), "
+         "will speak at the summit.",
+         "Ada Lovelace", "deputy director", "Department for Work and Pensions"),
+        ("Ada Lovelace, the Minister for the Cabinet Office, opened the conference.",
+         "Ada Lovelace", "Minister for the Cabinet Office", "Cabinet Office"),
+        ("Ada Lovelace (Director, Home Office) delivered the keynote.",
+         "Ada Lovelace", "Director", "Home Office"),
+    ],
+)
+def test_role_phrasings(sentence, name, role, organisation):
+    result = _extract(f"Notes\n\n{sentence}\n")
+    speaker = result.speakers[0]
+    assert (speaker.name, speaker.role, speaker.organisation) == (name, role, organisation)
+    assert speaker.evidence.sentence == sentence
+
+
+def test_people_named_in_passing_are_not_speakers():
+    result = _extract(
+        "Ada Lovelace, Head of Data at the Home Office, spoke at the Data Summit. "
+        "Bob Babbage, the Institute's director, introduced her. "
+        "Carol Hopper, chair of the committee, replied from the floor.\n"
+    )
+    assert [s.name for s in result.speakers] == ["Ada Lovelace"]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("On Monday 30 June 2014 she spoke.", "2014-06-30"),
+        ("It was held on June 30, 2014.", "2014-06-30"),
+        ("Date 2014-06-30.", "2014-06-30"),
+        ("On 30/06/2014.", "2014-06-30"),
+        ("In March 2016.", "2016-03"),
+        ("On 31 February 2016.", "2016-02"),  # an impossible day falls back to the month
+    ],
+)
+def test_date_formats(text, iso):
+    parsed = parse_date(text)
+    assert (parsed[0] if parsed else None) == iso
+
+
+def test_event_fields_from_labels_and_body():
+    result = _extract(
+        "Event: Camp Example 2019\nOrganised by: Example Events\nFormat: online conference\n\n"
+        "Ada Lovelace, Head of the Government Digital Service, will speak at Camp Example 2019.\n"
+    )
+    event = result.event
+    assert (event.title, event.date, event.host, event.format) == (
+        "Camp Example 2019", "2019", "Example Events", "online")
+
+
+def test_pressures_themes_and_departments_with_evidence():
+    result = _extract(
+        "Ada Lovelace, Head of the Government Digital Service, spoke at the summit.\n"
+        "She said budget cuts and the threat of cyber attack were forcing change at HMRC and "
+        "the Department for Work and Pensions (DWP), and that teams must fail fast and iterate.\n"
+    )
+    assert {p.key for p in result.pressures} == {"financial", "security"}
+    assert {d.label for d in result.departments} >= {
+        "Government Digital Service", "HMRC", "Department for Work and Pensions"}
+    assert "agile-and-iterative-working" in {t.key for t in result.themes}
+    for fact in (*result.pressures, *result.departments, *result.themes):
+        assert fact.evidence.sentence in result.document.text
+
+
+def test_social_security_is_not_a_security_pressure():
+    result = _extract("Ada Lovelace, Head of the Government Digital Service, spoke about "
+                      "social security and welfare payments.\n")
+    assert "security" not in {p.key for p in result.pressures}
+
+
+def test_reference_to_another_speech():
+    result = _extract(
+        "Ada Lovelace, Head of the Government Digital Service, spoke at the summit. "
+        "The event follows the speech given by Bob Babbage at the Institute in June, "
+        "Engines of Government - a history.\n"
+        "She is known for an earlier talk, Counting Machines.\n"
+    )
+    refs = {(r.speaker, r.title) for r in result.related_speeches}
+    assert refs == {("Bob Babbage", "Engines of Government - a history"),
+                    ("Ada Lovelace", "Counting Machines")}
+
+
+def test_json_has_the_documented_keys():
+    data = _extract("Ada Lovelace, Head of the Government Digital Service, spoke.\n").to_json()
+    assert {"speakers", "event", "themes", "pressures", "departments", "related_speeches"} <= set(data)
+    assert set(data["event"]) >= {"title", "date", "host", "format"}

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from rdflib.compare import isomorphic
+
+from govgraph.build import extract_file
+from govgraph.graph import (
+    ReferenceRow,
+    SpeechRow,
+    document_iri,
+    extraction_graph,
+    resolve_reference,
+    speech_iri,
+)
+from govgraph.namespaces import GG, ID, RDF
+
+from .conftest import DATA
+
+BRACKEN = DATA / "ifg-2014-bracken-strategy-is-delivery.txt"
+
+
+def test_same_document_gives_the_same_graph():
+    assert isomorphic(extraction_graph(extract_file(BRACKEN)), extraction_graph(extract_file(BRACKEN)))
+
+
+def test_every_fact_about_the_speech_has_evidence():
+    graph = extraction_graph(extract_file(BRACKEN))
+    speech = speech_iri("ifg-2014-bracken-strategy-is-delivery")
+    doc = document_iri("ifg-2014-bracken-strategy-is-delivery")
+    for predicate in (GG.deliveredBy, GG.discusses, GG.namesPressure, GG.mentionsDepartment):
+        for obj in graph.objects(speech, predicate):
+            evidence = [e for e in graph.subjects(RDF.subject, speech)
+                        if (e, RDF.predicate, predicate) in graph and (e, RDF.object, obj) in graph]
+            assert len(evidence) == 1, (predicate, obj)
+            assert (evidence[0], GG.sourceDocument, doc) in graph
+            assert str(graph.value(evidence[0], GG.sentence)) in extract_file(BRACKEN).document.text
+
+
+def test_iris_live_in_the_instance_namespace():
+    graph = extraction_graph(extract_file(BRACKEN))
+    for s in graph.subjects():
+        assert str(s).startswith(str(ID))
+    assert (None, GG.deliveredBy, ID["person/mike-bracken"]) in graph
+
+
+def _speech(slug, speaker, title, date=None):
+    return SpeechRow(ID[f"speech/{slug}"], speaker, (title,), date)
+
+
+def test_reference_resolution_needs_an_unambiguous_match():
+    speeches = [_speech("a", "martin-donnelly", "Positive Neutrality and Trust", "2014-06-30"),
+                _speech("b", "martin-donnelly", "Another Talk Entirely", "2015-01-01"),
+                _speech("c", "mike-bracken", "Digital Government", "2014-07")]
+    ref = ReferenceRow(ID["reference/x"], ID["speech/c"], "Martin Donnelly",
+                       "Positive Neutrality and Trust - the policy role", "follows", "2014-07")
+    assert resolve_reference(ref, speeches) == ID["speech/a"]
+    untitled = ReferenceRow(ID["reference/y"], ID["speech/c"], "Martin Donnelly", None, "follows",
+                            "2014-07")
+    assert resolve_reference(untitled, speeches) == ID["speech/a"]
+    unknown = ReferenceRow(ID["reference/z"], ID["speech/c"], "Nobody Known", "X", "refers", None)
+    assert resolve_reference(unknown, speeches) is None
