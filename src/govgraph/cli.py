@@ -227,5 +227,9 @@ def evaluate(docs: Path, expected: Path, per_document: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="govgraph")
+    """Console-script entry point; a closed pipe (`govgraph stats | head`) is not an error."""
+    try:
+        cli(prog_name="govgraph")
+    except BrokenPipeError:
+        sys.stderr.close()
+        os._exit(0)
