@@ -33,7 +33,7 @@ from govgraph.documents import parse_document
 from govgraph.extract import Extraction, Lexicon, extract
 from govgraph.graph import document_iri, extraction_graph, speech_iri
 from govgraph.namespaces import VOCABULARY_GRAPH
-from govgraph.store import from_ox, to_ox
+from govgraph.store import solution_rows, to_ox
 from govgraph.vocab import default_lexicon, ontology_graph
 
 SEED = 42
@@ -245,12 +245,7 @@ def ox_runner(store: ox.Store) -> Callable[[Query], Rows]:
             use_default_graph_as_union=True,
             substitutions={ox.Variable(k): to_ox(v) for k, v in query.bindings.items()} or None,
         )
-        names = [v.value for v in results.variables]
-        rows = []
-        for solution in results:
-            row = {n: from_ox(solution[n]) for n in names}
-            rows.append({k: v for k, v in row.items() if v is not None})
-        return rows
+        return solution_rows(results)
     return run
 
 

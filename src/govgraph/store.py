@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError, StoreError
@@ -63,6 +63,16 @@ def from_ox(term: Any) -> Node | None:
             return Literal(term.value, lang=term.language)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def solution_rows(results: Any) -> list[dict[str, Node]]:
+    """pyoxigraph SELECT solutions as dicts of rdflib terms, unbound variables left out."""
+    names = [v.value for v in results.variables]
+    rows = []
+    for solution in results:
+        row = {n: from_ox(solution[n]) for n in names}
+        rows.append({k: v for k, v in row.items() if v is not None})
+    return rows
 
 
 def _quads(graph: Graph, name: URIRef) -> Iterator[Any]:
@@ -139,13 +149,7 @@ class EmbeddedStore:
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, Node]]:
         """SELECT rows as dicts of rdflib terms, unbound variables left out."""
-        results = self.query(sparql, bindings)
-        names = [v.value for v in results.variables]
-        rows = []
-        for solution in results:
-            row = {n: from_ox(solution[n]) for n in names}
-            rows.append({k: v for k, v in row.items() if v is not None})
-        return rows
+        return solution_rows(self.query(sparql, bindings))
 
     def graph_names(self) -> set[URIRef]:
         return {URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
@@ -156,15 +160,6 @@ class EmbeddedStore:
             "SELECT ?g ?hash WHERE { GRAPH ?g { ?g a gg:SourceDocument ; gg:contentHash ?hash } }"
         )
         return {row["g"]: str(row["hash"]) for row in rows if "hash" in row}
-
-    def to_dataset(self) -> Dataset:
-        """The whole store as an rdflib Dataset (named graphs kept)."""
-        dataset = Dataset()
-        for quad in self._store:
-            name = from_ox(quad.graph_name) if isinstance(quad.graph_name, ox.NamedNode) else None
-            context = dataset.graph(name) if name else dataset.default_context
-            context.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
-        return dataset
 
     def to_graph(self) -> Graph:
         """The union of all graphs as one rdflib Graph, for validation and analysis."""
