@@ -33,7 +33,7 @@ from govgraph.documents import parse_document
 from govgraph.extract import Extraction, Lexicon, extract
 from govgraph.graph import document_iri, extraction_graph, speech_iri
 from govgraph.namespaces import VOCABULARY_GRAPH
-from govgraph.store import solution_rows, to_ox
+from govgraph.terms import solution_rows, to_ox
 from govgraph.vocab import default_lexicon, ontology_graph
 
 SEED = 42

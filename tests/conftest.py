@@ -33,3 +33,14 @@ def seed_file() -> Path:
     if not files:
         pytest.fail(f"the seed document is missing in {SEEDS} (set GOVGRAPH_SHARED)")
     return files[0]
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data built once into a store that tests only read."""
+    from govgraph import EmbeddedStore, build
+
+    path = tmp_path_factory.mktemp("demo") / "store"
+    with EmbeddedStore(path) as store:
+        build([DATA], store)
+    return path

@@ -207,6 +207,172 @@ def _print_stats(counts: dict[str, int]) -> None:
         click.echo(f"  {name:<12}{value:>10,}")
 
 
+def endpoint_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Credentials and limits shared by every command that talks to a remote endpoint."""
+    options = [
+        click.option("--user", envvar="GOVGRAPH_ENDPOINT_USER", show_envvar=True, default=None,
+                     help="User name for the endpoint."),
+        click.option("--password", envvar="GOVGRAPH_ENDPOINT_PASSWORD", show_envvar=True, default=None,
+                     help="Password for the endpoint (prefer the environment variable)."),
+        click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
+                     help="HTTP authentication scheme (Virtuoso's /sparql-auth uses digest)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                     help="Seconds to wait for each HTTP request."),
+        click.option("--retries", type=click.IntRange(min=1), default=3, show_default=True,
+                     help="Attempts before giving up on an unreachable endpoint."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _remote(url: str, user: str | None, password: str | None, auth: str, timeout: float,
+            retries: int) -> govgraph.RemoteEndpoint:
+    return govgraph.RemoteEndpoint(url, user=user, password=password, auth=auth, timeout=timeout,
+                                   retries=retries)
+
+
+QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
+
+
+@cli.command()
+@click.argument("target", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter value, bound as an RDF term (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True,
+              help="table for people; csv, tsv, json, xml are the W3C SPARQL results formats; "
+                   "CONSTRUCT/DESCRIBE results are written as turtle, nt or jsonld.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--check", is_flag=True, help="Exit 1 if the query returns any row (for *-violation queries).")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Ask this SPARQL 1.1 endpoint instead of the embedded store.")
+@endpoint_options
+@store_option
+def query(target: str | None, params: tuple[str, ...], fmt: str, list_queries: bool, check: bool,
+          endpoint: str | None, user: str | None, password: str | None, auth: str, timeout: float,
+          retries: int, store_path: Path | None) -> None:
+    """Run a named query from the library, a .rq file, or the text of a query.
+
+    Parameters are given as --param name=value and bound as typed RDF terms, never pasted
+    into the query, so any text is safe. Without --endpoint the embedded store answers;
+    remote endpoints should present the union of the named graphs as their default graph
+    (Oxigraph: --union-default-graph; Virtuoso does so by default).
+
+    \b
+    Examples:
+      govgraph query --list
+      govgraph query speeches-by-speaker -p name=Bracken
+      govgraph query my-question.rq --format csv > answer.csv
+      govgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s a gg:Speech }'
+      govgraph query timeline --endpoint http://127.0.0.1:7878/query
+    """
+    from govgraph.queries import library, parse_assignments, run_query
+
+    if list_queries:
+        _list_queries(library(), fmt)
+        return
+    if not target:
+        raise click.UsageError("give a query name, a .rq file or query text (or --list)")
+    values = parse_assignments(params)
+    if endpoint:
+        source: Any = _remote(endpoint, user, password, auth, timeout, retries)
+        result = run_query(source, target, values)
+    else:
+        with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+            result = run_query(store, target, values)
+    text = result.serialize(fmt)
+    click.echo(text, nl=not text.endswith("\n"))
+    if check and len(result):
+        sys.exit(1)
+
+
+def _list_queries(queries: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        listing = [{"name": q.name, "title": q.title, "purpose": q.purpose,
+                    "params": [{"name": p.name, "type": p.type, "default": p.default, "doc": p.doc}
+                               for p in q.params], "example": q.example} for q in queries.values()]
+        click.echo(json.dumps(listing, indent=2))
+        return
+    for q in queries.values():
+        click.echo(click.style(q.name, bold=True) + f"  {q.title}")
+        if q.purpose:
+            click.echo(f"    {q.purpose}")
+        for p in q.params:
+            default = f" = {p.default}" if p.default is not None else " (required)"
+            click.echo(f"    --param {p.name}=<{p.type}>{default}  {p.doc}")
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol URL (for --protocol gsp) or SPARQL Update URL (for update).")
+@click.option("--protocol", type=click.Choice(["gsp", "update"]), default="gsp", show_default=True,
+              help="gsp: PUT each named graph; update: DROP + INSERT DATA per graph.")
+@endpoint_options
+@store_option
+def push(endpoint: str, protocol: str, user: str | None, password: str | None, auth: str, timeout: float,
+         retries: int, store_path: Path | None) -> None:
+    """Copy the store to a remote SPARQL 1.1 store, keeping every named graph.
+
+    Each graph is replaced whole on the remote side, so a push that stopped midway can be
+    run again and ends with the same graph: nothing lost, nothing doubled.
+
+    \b
+    Examples:
+      govgraph push --endpoint http://127.0.0.1:7878/store
+      GOVGRAPH_ENDPOINT_PASSWORD=... govgraph push --endpoint http://host:8890/sparql-graph-crud-auth \\
+          --user dba --auth digest
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    remote = _remote(endpoint, user, password, auth, timeout, retries)
+    with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        graphs = list(store.export_graphs())
+        triples = sum(body.count(b"\n") for _name, body in graphs)
+        columns = (TextColumn("pushing"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("", total=len(graphs))
+            sent = remote.push(graphs, protocol=protocol, progress=lambda _n: bar.advance(task))
+    click.echo(f"pushed {sent} graph(s), {triples:,} triples, to {endpoint}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds a query may run before it is stopped (HTTP 504).")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Queries answered at once (one process each).")
+@click.option("--max-request-bytes", type=click.IntRange(min=1024), default=1_000_000, show_default=True,
+              help="Larger requests are refused (HTTP 413).")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+@store_option
+def serve(host: str, port: int, timeout: float, workers: int, max_request_bytes: int, verbose: bool,
+          store_path: Path | None) -> None:
+    """Serve the store as a read-only SPARQL 1.1 endpoint, with a query page at /.
+
+    GET /sparql?query=... or POST (form or application/sparql-query); results in SPARQL
+    JSON, XML, CSV or TSV by the Accept header (or ?format=json|xml|csv|tsv), graphs in
+    Turtle, N-Triples, RDF/XML or JSON-LD. Updates are refused with 403. Stop with Ctrl-C.
+
+    Example: govgraph serve --port 7878 & govgraph query timeline --endpoint http://127.0.0.1:7878/sparql
+    """
+    from govgraph.server import ServerSettings, open_server
+
+    settings = ServerSettings(store_path or govgraph.default_store_path(), host, port, timeout, workers,
+                              max_request_bytes)
+    server = open_server(settings, verbose)
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"serving {settings.store} at http://{bound_host}:{bound_port}/sparql "
+               f"(query page at http://{bound_host}:{bound_port}/); Ctrl-C to stop", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @cli.command()
 @click.argument("docs", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("expected", type=click.Path(exists=True, file_okay=False, path_type=Path))

@@ -39,3 +39,11 @@ class QueryError(GovGraphError):
 
 class NotFoundError(GovGraphError):
     """A named thing (speech, speaker, entity) is not in the graph, or the name is ambiguous."""
+
+
+class EndpointError(GovGraphError):
+    """A remote SPARQL endpoint could not be reached, refused the request, or failed."""
+
+    def __init__(self, message: str, hint: str | None = None, retryable: bool = False) -> None:
+        super().__init__(message, hint)
+        self.retryable = retryable

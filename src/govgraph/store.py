@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .errors import QueryError, StoreError
 from .graph import SAFE_IRI
 from .namespaces import GG, LINKS_GRAPH, PREFIXES, RDF, VOCABULARY_GRAPH
+from .results import QueryResult, from_pyoxigraph
+from .terms import from_ox, solution_rows, to_ox
 
 DEFAULT_STORE = Path(".govgraph") / "store"
 STORE_ENV = "GOVGRAPH_STORE"
@@ -28,51 +30,6 @@ _VOCAB_NODE = URIRef(str(VOCABULARY_GRAPH) + "#source")
 def default_store_path() -> Path:
     """`$GOVGRAPH_STORE`, else a project-local `.govgraph/store` folder."""
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
-
-
-# ---------------------------------------------------------------------------
-# Terms: rdflib <-> pyoxigraph
-# ---------------------------------------------------------------------------
-
-
-def to_ox(term: Node) -> Any:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store {term!r}")
-
-
-def from_ox(term: Any) -> Node | None:
-    """A pyoxigraph term as an rdflib term (None for an unbound variable)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def solution_rows(results: Any) -> list[dict[str, Node]]:
-    """pyoxigraph SELECT solutions as dicts of rdflib terms, unbound variables left out."""
-    names = [v.value for v in results.variables]
-    rows = []
-    for solution in results:
-        row = {n: from_ox(solution[n]) for n in names}
-        rows.append({k: v for k, v in row.items() if v is not None})
-    return rows
 
 
 def _quads(graph: Graph, name: URIRef) -> Iterator[Any]:
@@ -147,12 +104,30 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"the store could not answer: {exc}") from None
 
+    def execute(self, sparql: str) -> QueryResult:
+        """Answer a complete query (parameters already bound) over the union of all graphs."""
+        try:
+            return from_pyoxigraph(self._store.query(sparql, use_default_graph_as_union=True))
+        except SyntaxError as exc:
+            raise QueryError(f"malformed query: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"the store could not answer: {exc}") from None
+
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> list[dict[str, Node]]:
         """SELECT rows as dicts of rdflib terms, unbound variables left out."""
         return solution_rows(self.query(sparql, bindings))
 
     def graph_names(self) -> set[URIRef]:
         return {URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def export_graphs(self) -> Iterator[tuple[URIRef, bytes]]:
+        """Each named graph as N-Triples, in a stable order, to copy the store elsewhere."""
+        for name in sorted(self.graph_names()):
+            if str(name).endswith(_STAGING_SUFFIX):
+                continue
+            quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+            yield name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
     def document_hashes(self) -> dict[URIRef, str]:
         """Content hash of every loaded document, to skip unchanged files."""

@@ -1,0 +1,203 @@
+"""Query results in one shape, whichever store answered, and in the W3C formats tools read.
+
+SELECT rows are dicts of rdflib terms; `records()` gives plain Python values for pandas or JSON;
+`serialize()` writes the SPARQL 1.1 results formats (JSON, XML, CSV, TSV) or, for CONSTRUCT and
+DESCRIBE, Turtle, N-Triples or JSON-LD.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.query import Result
+from rdflib.term import Node
+
+from .errors import QueryError
+from .namespaces import PREFIXES
+from .terms import from_ox, solution_rows
+
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
+GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld",
+                 "json-ld": "json-ld", "xml": "xml", "table": "turtle", "json": "json-ld"}
+MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "nt": "application/n-triples",
+    "json-ld": "application/ld+json",
+}
+
+
+@dataclass
+class QueryResult:
+    """The answer to a SELECT, ASK, CONSTRUCT or DESCRIBE query."""
+
+    kind: str  # "SELECT", "ASK" or "CONSTRUCT" (DESCRIBE answers are graphs too)
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Node]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def __iter__(self) -> Iterator[dict[str, Node]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        if self.kind == "SELECT":
+            return len(self.rows)
+        if self.kind == "ASK":
+            return int(bool(self.boolean))
+        return len(self.graph or ())
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (str, int, date, ...), e.g. for `pandas.DataFrame`."""
+        return [{v: python_value(row.get(v)) for v in self.variables} for row in self.rows]
+
+    def columns(self) -> dict[str, list[Any]]:
+        """Column-oriented values: `{variable: [value per row]}`."""
+        return {v: [python_value(row.get(v)) for row in self.rows] for v in self.variables}
+
+    def serialize(self, fmt: str = "json") -> str:
+        """The result in a W3C format: json, xml, csv, tsv (SELECT/ASK) or turtle, nt, json-ld (graphs)."""
+        if self.kind == "CONSTRUCT":
+            graph_format = GRAPH_FORMATS.get(fmt)
+            if graph_format is None:
+                raise QueryError(f"a graph result cannot be written as {fmt}",
+                                 hint="use turtle, nt or jsonld")
+            return (self.graph or Graph()).serialize(format=graph_format)
+        if fmt == "table":
+            return self.table()
+        if fmt == "tsv":
+            return self._tsv()
+        if fmt not in ("json", "xml", "csv"):
+            raise QueryError(f"a table result cannot be written as {fmt}", hint="use table, csv, tsv, json or xml")
+        if fmt == "csv" and self.kind == "ASK":
+            return f"{'true' if self.boolean else 'false'}\r\n"
+        out = io.BytesIO()
+        self._rdflib_result().serialize(out, format=fmt, encoding="utf-8")
+        return out.getvalue().decode("utf-8")
+
+    def _rdflib_result(self) -> Result:
+        result = Result(self.kind)
+        if self.kind == "ASK":
+            result.askAnswer = bool(self.boolean)
+        else:
+            result.vars = [Variable(v) for v in self.variables]
+            result.bindings = [{Variable(k): v for k, v in row.items()} for row in self.rows]
+        return result
+
+    def _tsv(self) -> str:
+        """SPARQL 1.1 TSV: a `?var` header, then terms in Turtle/N-Triples syntax."""
+        if self.kind == "ASK":
+            return f"{'true' if self.boolean else 'false'}\n"
+        lines = ["\t".join(f"?{v}" for v in self.variables)]
+        for row in self.rows:
+            lines.append("\t".join(_tsv_term(row.get(v)) for v in self.variables))
+        return "\n".join(lines) + "\n"
+
+    def table(self, width: int = 60) -> str:
+        """An aligned text table for people; IRIs shortened with the govgraph prefixes."""
+        if self.kind == "ASK":
+            return "yes" if self.boolean else "no"
+        if self.kind == "CONSTRUCT":
+            return self.serialize("turtle")
+        cells = [[_short(row.get(v), width) for v in self.variables] for row in self.rows]
+        widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
+        lines = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths)).rstrip(),
+                 "  ".join("-" * w for w in widths)]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
+        return "\n".join(lines)
+
+
+def python_value(term: Node | None) -> Any:
+    """A plain Python value for a term: IRIs and blank nodes as strings, literals converted."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def _tsv_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    return term.n3().replace("\t", "\\t")
+
+
+def _short(term: Node | None, width: int) -> str:
+    """A term as a person reads it: a prefixed name for known IRIs, a literal's text."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, namespace in PREFIXES.items():
+            if prefix != "id" and text.startswith(str(namespace)):
+                text = f"{prefix}:{text[len(str(namespace)):]}"
+                break
+        else:
+            if text.startswith(str(PREFIXES["id"])):
+                text = f"id:{text[len(str(PREFIXES['id'])):]}"
+    else:
+        text = " ".join(str(term).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------------------
+# Conversion from what each store returns
+# ---------------------------------------------------------------------------
+
+
+def from_pyoxigraph(results: Any) -> QueryResult:
+    """pyoxigraph solutions, boolean or triples as a QueryResult."""
+    if isinstance(results, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(results))
+    if isinstance(results, ox.QuerySolutions):
+        variables = [v.value for v in results.variables]
+        return QueryResult("SELECT", variables, solution_rows(results))
+    graph = _new_graph()
+    for triple in results:
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+    return QueryResult("CONSTRUCT", graph=graph)
+
+
+def from_results_document(data: bytes, media_type: str) -> QueryResult:
+    """A SPARQL results document (JSON or XML) or an RDF document from a remote endpoint."""
+    base = media_type.split(";")[0].strip().lower()
+    if base in ("application/sparql-results+json", "application/json", "application/sparql-results+xml",
+                "application/xml", "text/xml"):
+        fmt = "json" if "json" in base else "xml"
+        try:
+            parsed = Result.parse(io.BytesIO(data), format=fmt)
+        except Exception as exc:  # the parsers raise many types on bad input
+            raise QueryError(f"the endpoint sent an unreadable {fmt} result: {exc}") from None
+        if parsed.type == "ASK":
+            return QueryResult("ASK", boolean=bool(parsed.askAnswer))
+        variables = [str(v) for v in parsed.vars or []]
+        rows = [{str(k): v for k, v in row.items() if v is not None} for row in parsed.bindings]
+        return QueryResult("SELECT", variables, rows)
+    graph = _new_graph()
+    try:
+        graph.parse(data=data, format=_rdf_format(base))
+    except Exception as exc:
+        raise QueryError(f"the endpoint sent an unreadable {base} graph: {exc}") from None
+    return QueryResult("CONSTRUCT", graph=graph)
+
+
+def _rdf_format(media_type: str) -> str:
+    return {"application/n-triples": "nt", "text/plain": "nt", "application/ld+json": "json-ld",
+            "application/rdf+xml": "xml"}.get(media_type, "turtle")
+
+
+def _new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
