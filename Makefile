@@ -4,7 +4,10 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STORE  ?= .govgraph/store
 
-.PHONY: demo test lint bench clean
+# command:package pairs from Debian that the tests use for real (a second SPARQL server, ...)
+SYSTEM_TOOLS ?= virtuoso-t:virtuoso-opensource
+
+.PHONY: demo test lint bench clean system-deps
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +20,20 @@ demo: $(BIN)/.installed
 	$(BIN)/govgraph build data --store $(STORE)
 	$(BIN)/govgraph extract data/ifg-2014-bracken-strategy-is-delivery.txt
 
+## system-deps: install the Debian tools the tests start (as root); tests needing a missing one skip and say why
+system-deps:
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing (Debian packages for the tests)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) \
+	      >/dev/null 2>&1 || echo "warning: could not install$$missing; the tests that need them will skip" >&2; \
+	  else echo "note: install$$missing (Debian) to run every test" >&2; fi; \
+	fi
+
 ## test: run the test suite (what CI runs)
-test: $(BIN)/.installed
+test: $(BIN)/.installed system-deps
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed

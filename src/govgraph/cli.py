@@ -32,7 +32,7 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Error: interrupted", err=True)
             ctx.exit(130)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except Exception as exc:
             if os.environ.get("GOVGRAPH_DEBUG"):
@@ -264,7 +264,7 @@ def query(target: str | None, params: tuple[str, ...], fmt: str, list_queries: b
       govgraph query speeches-by-speaker -p name=Bracken
       govgraph query my-question.rq --format csv > answer.csv
       govgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s a gg:Speech }'
-      govgraph query timeline --endpoint http://127.0.0.1:7878/query
+      govgraph query speech-timeline --endpoint http://127.0.0.1:7878/query
     """
     from govgraph.queries import library, parse_assignments, run_query
 
@@ -355,7 +355,7 @@ def serve(host: str, port: int, timeout: float, workers: int, max_request_bytes:
     JSON, XML, CSV or TSV by the Accept header (or ?format=json|xml|csv|tsv), graphs in
     Turtle, N-Triples, RDF/XML or JSON-LD. Updates are refused with 403. Stop with Ctrl-C.
 
-    Example: govgraph serve --port 7878 & govgraph query timeline --endpoint http://127.0.0.1:7878/sparql
+    Example: govgraph serve --port 7878 & govgraph query speech-timeline --endpoint http://127.0.0.1:7878/sparql
     """
     from govgraph.server import ServerSettings, open_server
 

@@ -46,10 +46,12 @@ class RemoteEndpoint:
     backoff: float = 0.5
 
     def __post_init__(self) -> None:
+        self._challenge: dict[str, str] | None = None
         parts = urllib.parse.urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise EndpointError(f"not an http(s) endpoint URL: {self.url!r}",
-                                hint="e.g. http://127.0.0.1:7878/query")
+            raise EndpointError(
+                f"not an http(s) endpoint URL: {self.url!r}", hint="e.g. http://127.0.0.1:7878/query"
+            )
         if self.auth not in ("basic", "digest"):
             raise EndpointError(f"unknown authentication scheme {self.auth!r}", hint="basic or digest")
 
@@ -77,22 +79,25 @@ class RemoteEndpoint:
 
     # -- pushing --------------------------------------------------------------
 
-    def push(self, graphs: Iterable[tuple[URIRef, bytes]], protocol: str = "gsp",
-             progress: Callable[[URIRef], None] | None = None) -> int:
+    def push(
+        self,
+        graphs: Iterable[tuple[URIRef, bytes]],
+        protocol: str = "gsp",
+        progress: Callable[[URIRef], None] | None = None,
+    ) -> int:
         """Replace each named graph on the endpoint with the given N-Triples; returns how many were sent."""
         if protocol not in PROTOCOLS:
             raise EndpointError(f"unknown push protocol {protocol!r}", hint="gsp or update")
+        send = self._put_graph if protocol == "gsp" else self._update_graph
         sent = 0
         for name, ntriples in graphs:
             if not SAFE_IRI.match(str(name)):
                 raise EndpointError(f"refusing to push graph {name}: not a govgraph IRI")
-            send = self._put_graph if protocol == "gsp" else self._update_graph
             try:
                 self._retrying(lambda n=name, b=ntriples: send(n, b), f"push of {name}")
             except GovGraphError as exc:
-                raise EndpointError(f"pushed {sent} graph(s), then: {exc.message}",
-                                    hint="run the same push again to finish; graphs are replaced, "
-                                         "not added to") from None
+                hint = exc.hint or "run the same push again to finish; graphs are replaced, not added to"
+                raise EndpointError(f"pushed {sent} graph(s), then: {exc.message}", hint=hint) from None
             sent += 1
             if progress:
                 progress(name)
@@ -101,31 +106,70 @@ class RemoteEndpoint:
     def _put_graph(self, name: URIRef, ntriples: bytes) -> None:
         """Graph Store Protocol: PUT replaces the graph with the body."""
         url = f"{self.url}{'&' if '?' in self.url else '?'}{urllib.parse.urlencode({'graph': str(name)})}"
-        request = urllib.request.Request(url, data=ntriples, method="PUT",
-                                         headers={"Content-Type": "application/n-triples"})
+        request = urllib.request.Request(
+            url, data=ntriples, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
         self._send(request)
 
     def _update_graph(self, name: URIRef, ntriples: bytes) -> None:
         """SPARQL Update: drop and refill the graph in one request (atomic on most stores)."""
-        update = (f"DROP SILENT GRAPH <{name}> ;\n"
-                  f"INSERT DATA {{ GRAPH <{name}> {{\n{ntriples.decode('utf-8')}\n}} }}")
+        update = (
+            f"DROP SILENT GRAPH <{name}> ;\n"
+            f"INSERT DATA {{ GRAPH <{name}> {{\n{ntriples.decode('utf-8')}\n}} }}"
+        )
         body = urllib.parse.urlencode({"update": update}).encode("utf-8")
-        request = urllib.request.Request(self.url, data=body, method="POST",
-                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        request = urllib.request.Request(
+            self.url, data=body, method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         self._send(request)
 
     def _send(self, request: urllib.request.Request) -> None:
-        with self._opener().open(request, timeout=self.timeout) as response:
-            response.read()
+        if self.user is not None and self.auth == "digest":
+            self._sign(request)
+        try:
+            with self._opener().open(request, timeout=self.timeout) as response:
+                response.read()
+        except Exception:
+            self._challenge = None  # a stale nonce, or a server that restarted: ask again next time
+            raise
+
+    def _sign(self, request: urllib.request.Request) -> None:
+        """Digest-sign a request up front, since servers cut large bodies off at the 401 challenge."""
+        if self._challenge is None:
+            self._challenge = self._fetch_challenge()
+        if self._challenge:
+            handler = urllib.request.HTTPDigestAuthHandler(self._passwords())
+            authorization = handler.get_authorization(request, self._challenge)
+            if authorization:
+                request.add_unredirected_header("Authorization", f"Digest {authorization}")
+
+    def _fetch_challenge(self) -> dict[str, str]:
+        """The server's Digest challenge, from a bodiless request it refuses."""
+        probe = urllib.request.Request(self.url, method="HEAD")
+        try:
+            with urllib.request.urlopen(probe, timeout=self.timeout):
+                return {}
+        except urllib.error.HTTPError as exc:
+            header = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+            scheme, _, challenge = header.partition(" ")
+            if scheme.lower() != "digest":
+                return {}
+            return urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+
+    def _passwords(self) -> urllib.request.HTTPPasswordMgrWithDefaultRealm:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, self.url, self.user or "", self.password or "")
+        return passwords
 
     def _opener(self) -> urllib.request.OpenerDirector:
         if self.user is None:
             return urllib.request.build_opener()
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, self.url, self.user, self.password or "")
-        handler = (urllib.request.HTTPDigestAuthHandler if self.auth == "digest"
-                   else urllib.request.HTTPBasicAuthHandler)
-        return urllib.request.build_opener(handler(passwords))
+        handler = (
+            urllib.request.HTTPDigestAuthHandler
+            if self.auth == "digest"
+            else urllib.request.HTTPBasicAuthHandler
+        )
+        return urllib.request.build_opener(handler(self._passwords()))
 
     # -- failures -------------------------------------------------------------
 
@@ -148,8 +192,10 @@ class RemoteEndpoint:
         if isinstance(exc, sparql_errors.QueryBadFormed):
             return QueryError(f"the endpoint rejected the query: {_server_message(exc)}")
         if isinstance(exc, sparql_errors.Unauthorized):
-            return EndpointError(f"{what} refused by {self.url}: not authorised",
-                                 hint=f"give --user/--password or set {USER_ENV}/{PASSWORD_ENV}")
+            return EndpointError(
+                f"{what} refused by {self.url}: not authorised",
+                hint=f"give --user/--password or set {USER_ENV}/{PASSWORD_ENV}",
+            )
         if isinstance(exc, sparql_errors.EndPointNotFound):
             return EndpointError(f"no SPARQL endpoint at {self.url} (HTTP 404)")
         if isinstance(exc, sparql_errors.EndPointInternalError):
@@ -160,11 +206,13 @@ class RemoteEndpoint:
             if exc.code == 400:
                 return QueryError(f"the endpoint rejected the request: {body or exc.reason}")
             hint = f"give --user/--password or set {USER_ENV}/{PASSWORD_ENV}" if exc.code == 401 else None
-            return EndpointError(f"{message}: {body}" if body else message, hint=hint,
-                                 retryable=exc.code in _RETRYABLE_STATUS)
+            return EndpointError(
+                f"{message}: {body}" if body else message, hint=hint, retryable=exc.code in _RETRYABLE_STATUS
+            )
         if isinstance(exc, (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError, OSError)):
-            return EndpointError(f"cannot reach {self.url} after {self.retries} attempt(s): {_reason(exc)}",
-                                 retryable=True)
+            return EndpointError(
+                f"cannot reach {self.url} after {self.retries} attempt(s): {_reason(exc)}", retryable=True
+            )
         return None
 
 

@@ -19,9 +19,9 @@ from typing import Protocol
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from .endpoint import RemoteEndpoint
 from .errors import QueryError
 from .namespaces import PREFIXES, XSD
-from .endpoint import RemoteEndpoint
 from .results import QueryResult
 from .store import EmbeddedStore
 from .vocab import resource_dir
@@ -102,9 +102,11 @@ def parse_query_text(text: str, name: str = "inline", path: Path | None = None) 
         elif key == "Param":
             param = _PARAM.match(value)
             if not param:
-                raise QueryError(f"query {name}: cannot read parameter line `{value}`",
-                                 hint=f"write `# Param: ?name TYPE[ = DEFAULT]  description`, "
-                                      f"TYPE one of {', '.join(PARAM_TYPES)}")
+                raise QueryError(
+                    f"query {name}: cannot read parameter line `{value}`",
+                    hint=f"write `# Param: ?name TYPE[ = DEFAULT]  description`, "
+                    f"TYPE one of {', '.join(PARAM_TYPES)}",
+                )
             params.append(Param(param["name"], param["type"], param["doc"].strip(), param["default"]))
         else:
             example.update(parse_assignments(value.split()))
@@ -162,14 +164,19 @@ def bind_parameters(query: NamedQuery, raw: Mapping[str, object]) -> dict[str, N
     unknown = sorted(set(raw) - set(declared))
     if unknown:
         takes = ", ".join(declared) or "no parameters"
-        raise QueryError(f"query {query.name} has no parameter {', '.join(unknown)}", hint=f"it takes {takes}")
+        raise QueryError(
+            f"query {query.name} has no parameter {', '.join(unknown)}", hint=f"it takes {takes}"
+        )
     terms: dict[str, Node] = {}
     for param in query.params:
         value = raw.get(param.name, param.default)
         if value is None:
-            raise QueryError(f"query {query.name} needs --param {param.name}=...",
-                             hint=param.doc or f"a {param.type}")
-        terms[param.name] = value if isinstance(value, (URIRef, Literal)) else to_term(param, _unquote(str(value)))
+            raise QueryError(
+                f"query {query.name} needs --param {param.name}=...", hint=param.doc or f"a {param.type}"
+            )
+        terms[param.name] = (
+            value if isinstance(value, (URIRef, Literal)) else to_term(param, _unquote(str(value)))
+        )
     return terms
 
 
@@ -262,8 +269,10 @@ def where_group_start(text: str) -> int:
         elif kind == "open":
             if depth == 0 and form is not None:
                 if form == "CONSTRUCT" and saw_where and not template_done:
-                    raise QueryError("the CONSTRUCT WHERE { ... } short form cannot take parameters",
-                                     hint="write CONSTRUCT { template } WHERE { pattern }")
+                    raise QueryError(
+                        "the CONSTRUCT WHERE { ... } short form cannot take parameters",
+                        hint="write CONSTRUCT { template } WHERE { pattern }",
+                    )
                 if form != "CONSTRUCT" or template_done:
                     return end
                 template_done = True
@@ -298,8 +307,11 @@ def _n3(term: Node) -> str:
 def with_prefixes(text: str) -> str:
     """Declare the govgraph prefixes a query uses but does not declare, so it runs on any endpoint."""
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", text, re.IGNORECASE)}
-    lines = [f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in PREFIXES.items()
-             if prefix not in declared and re.search(rf"(?<![\w?$]){prefix}:", text)]
+    lines = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in PREFIXES.items()
+        if prefix not in declared and re.search(rf"(?<![\w?$]){prefix}:", text)
+    ]
     return "\n".join([*lines, text]) if lines else text
 
 
@@ -309,17 +321,22 @@ class SparqlSource(Protocol):
     def execute(self, sparql: str) -> QueryResult: ...
 
 
-def run_query(source: SparqlSource, target: str | NamedQuery,
-              params: Mapping[str, object] | None = None) -> QueryResult:
+def run_query(
+    source: SparqlSource, target: str | NamedQuery, params: Mapping[str, object] | None = None
+) -> QueryResult:
     """Run a named query, a `.rq` file or query text, with its parameters bound as RDF terms."""
     query = target if isinstance(target, NamedQuery) else resolve_query(target)
     text = bind(query.text, query.bindings(params or {}))
     return source.execute(with_prefixes(text))
 
 
-def query(target: str | NamedQuery, params: Mapping[str, object] | None = None, *,
-          store: EmbeddedStore | str | Path | None = None,
-          endpoint: RemoteEndpoint | str | None = None) -> QueryResult:
+def query(
+    target: str | NamedQuery,
+    params: Mapping[str, object] | None = None,
+    *,
+    store: EmbeddedStore | str | Path | None = None,
+    endpoint: RemoteEndpoint | str | None = None,
+) -> QueryResult:
     """Run a query on the embedded store (default: `$GOVGRAPH_STORE` or `.govgraph/store`) or an endpoint.
 
     >>> govgraph.query("speeches-by-speaker", {"name": "Bracken"}).records()

@@ -22,8 +22,17 @@ from .namespaces import PREFIXES
 from .terms import from_ox, solution_rows
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "jsonld": "json-ld",
-                 "json-ld": "json-ld", "xml": "xml", "table": "turtle", "json": "json-ld"}
+GRAPH_FORMATS = {
+    "turtle": "turtle",
+    "ttl": "turtle",
+    "nt": "nt",
+    "ntriples": "nt",
+    "jsonld": "json-ld",
+    "json-ld": "json-ld",
+    "xml": "xml",
+    "table": "turtle",
+    "json": "json-ld",
+}
 MEDIA_TYPES = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
@@ -68,15 +77,18 @@ class QueryResult:
         if self.kind == "CONSTRUCT":
             graph_format = GRAPH_FORMATS.get(fmt)
             if graph_format is None:
-                raise QueryError(f"a graph result cannot be written as {fmt}",
-                                 hint="use turtle, nt or jsonld")
+                raise QueryError(
+                    f"a graph result cannot be written as {fmt}", hint="use turtle, nt or jsonld"
+                )
             return (self.graph or Graph()).serialize(format=graph_format)
         if fmt == "table":
             return self.table()
         if fmt == "tsv":
             return self._tsv()
         if fmt not in ("json", "xml", "csv"):
-            raise QueryError(f"a table result cannot be written as {fmt}", hint="use table, csv, tsv, json or xml")
+            raise QueryError(
+                f"a table result cannot be written as {fmt}", hint="use table, csv, tsv, json or xml"
+            )
         if fmt == "csv" and self.kind == "ASK":
             return f"{'true' if self.boolean else 'false'}\r\n"
         out = io.BytesIO()
@@ -109,9 +121,11 @@ class QueryResult:
             return self.serialize("turtle")
         cells = [[_short(row.get(v), width) for v in self.variables] for row in self.rows]
         widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(self.variables)]
-        lines = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths)).rstrip(),
-                 "  ".join("-" * w for w in widths)]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        lines = [
+            "  ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=True)).rstrip(),
+            "  ".join("-" * w for w in widths),
+        ]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
         lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
         return "\n".join(lines)
 
@@ -140,11 +154,11 @@ def _short(term: Node | None, width: int) -> str:
         text = str(term)
         for prefix, namespace in PREFIXES.items():
             if prefix != "id" and text.startswith(str(namespace)):
-                text = f"{prefix}:{text[len(str(namespace)):]}"
+                text = f"{prefix}:{text[len(str(namespace)) :]}"
                 break
         else:
             if text.startswith(str(PREFIXES["id"])):
-                text = f"id:{text[len(str(PREFIXES['id'])):]}"
+                text = f"id:{text[len(str(PREFIXES['id'])) :]}"
     else:
         text = " ".join(str(term).split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -171,8 +185,13 @@ def from_pyoxigraph(results: Any) -> QueryResult:
 def from_results_document(data: bytes, media_type: str) -> QueryResult:
     """A SPARQL results document (JSON or XML) or an RDF document from a remote endpoint."""
     base = media_type.split(";")[0].strip().lower()
-    if base in ("application/sparql-results+json", "application/json", "application/sparql-results+xml",
-                "application/xml", "text/xml"):
+    if base in (
+        "application/sparql-results+json",
+        "application/json",
+        "application/sparql-results+xml",
+        "application/xml",
+        "text/xml",
+    ):
         fmt = "json" if "json" in base else "xml"
         try:
             parsed = Result.parse(io.BytesIO(data), format=fmt)
@@ -192,8 +211,12 @@ def from_results_document(data: bytes, media_type: str) -> QueryResult:
 
 
 def _rdf_format(media_type: str) -> str:
-    return {"application/n-triples": "nt", "text/plain": "nt", "application/ld+json": "json-ld",
-            "application/rdf+xml": "xml"}.get(media_type, "turtle")
+    return {
+        "application/n-triples": "nt",
+        "text/plain": "nt",
+        "application/ld+json": "json-ld",
+        "application/rdf+xml": "xml",
+    }.get(media_type, "turtle")
 
 
 def _new_graph() -> Graph:

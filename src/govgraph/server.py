@@ -39,9 +39,16 @@ GRAPH_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-               "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-               "ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+SHORT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
 SPARQL_PATHS = ("/sparql", "/query")
 
 
@@ -116,7 +123,9 @@ def negotiate(accept: str, offered: dict[str, Any]) -> str:
         if media in offered:
             choices.append((-quality, position, media))
         elif media in ("*/*", "application/*", "text/*", "application/json"):
-            fallback = "application/sparql-results+json" if media == "application/json" else next(iter(offered))
+            fallback = (
+                "application/sparql-results+json" if media == "application/json" else next(iter(offered))
+            )
             if fallback in offered:
                 choices.append((-quality + 0.001, position, fallback))
     return min(choices)[2] if choices else next(iter(offered))
@@ -154,7 +163,11 @@ class QueryWorkers:
             conn.close()
             self._idle.put(self._start())
             if isinstance(exc, TimeoutError):
-                return 504, "text/plain", f"query stopped after {self.timeout:g} s (the server's --timeout)".encode()
+                return (
+                    504,
+                    "text/plain",
+                    f"query stopped after {self.timeout:g} s (the server's --timeout)".encode(),
+                )
             return 500, "text/plain", b"the query process failed"
         self._idle.put((process, conn))
         if reply[0] == "ok":
@@ -184,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "govgraph"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
 
@@ -242,8 +255,11 @@ class _Handler(BaseHTTPRequestHandler):
             length = -1
         if length < 0 or length > self.server.settings.max_request_bytes:
             self.close_connection = True
-            self._send(413, "text/plain",
-                       f"request body over {self.server.settings.max_request_bytes} bytes".encode())
+            self._send(
+                413,
+                "text/plain",
+                f"request body over {self.server.settings.max_request_bytes} bytes".encode(),
+            )
             return None
         return self.rfile.read(length)
 
@@ -296,10 +312,12 @@ class _Server(ThreadingHTTPServer):
 
 def _page(sparql: str, results: bytes | None, error: str | None = None) -> str:
     """The HTML form, with the results table (or the error) under it; no scripts, works offline."""
-    example = sparql or ("PREFIX gg: <https://w3id.org/govgraph/ontology#>\n"
-                         "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-                         "SELECT DISTINCT ?speech ?title WHERE {\n  ?speech a gg:Speech ; dcterms:title ?title .\n"
-                         "} ORDER BY ?title LIMIT 50")
+    example = sparql or (
+        "PREFIX gg: <https://w3id.org/govgraph/ontology#>\n"
+        "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
+        "SELECT DISTINCT ?speech ?title WHERE {\n  ?speech a gg:Speech ; dcterms:title ?title .\n"
+        "} ORDER BY ?title LIMIT 50"
+    )
     table = ""
     if error:
         table = f'<p class="error">{html.escape(error)}</p>'
@@ -307,8 +325,9 @@ def _page(sparql: str, results: bytes | None, error: str | None = None) -> str:
         table = _html_table(json.loads(results))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>govgraph SPARQL</title>
-<style>body{{font:15px system-ui,sans-serif;margin:2em;max-width:80em}}textarea{{width:100%;font:14px monospace}}
-table{{border-collapse:collapse;margin-top:1em}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
+<style>body{{font:15px system-ui,sans-serif;margin:2em;max-width:80em}}
+textarea{{width:100%;font:14px monospace}}table{{border-collapse:collapse;margin-top:1em}}
+td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
 th{{background:#eef}}.error{{color:#a00;white-space:pre-wrap}}</style></head>
 <body><h1>govgraph SPARQL endpoint</h1>
 <p>Read-only SPARQL 1.1 over every document's graph. Programs use <code>/sparql</code>.</p>
@@ -322,8 +341,12 @@ def _html_table(data: dict[str, Any]) -> str:
     variables = data["head"]["vars"]
     rows = data["results"]["bindings"]
     head = "".join(f"<th>{html.escape(v)}</th>" for v in variables)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(row.get(v, {}).get('value', ''))}</td>"
-                                    for v in variables) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(row.get(v, {}).get('value', ''))}</td>" for v in variables)
+        + "</tr>"
+        for row in rows
+    )
     return f"<table><tr>{head}</tr>{body}</table><p>{len(rows)} row(s)</p>"
 
 
@@ -345,5 +368,7 @@ def running_server(settings: ServerSettings, verbose: bool = False) -> Iterator[
 def open_server(settings: ServerSettings, verbose: bool = False) -> _Server:
     """A bound, ready server; call `serve_forever()` on it. The store must exist."""
     if not (settings.store / "CURRENT").exists():
-        raise StoreError(f"no store at {settings.store}", hint="run `govgraph build` first, or pass --store DIR")
+        raise StoreError(
+            f"no store at {settings.store}", hint="run `govgraph build` first, or pass --store DIR"
+        )
     return _Server(settings, verbose)

@@ -8,7 +8,6 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
