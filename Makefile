@@ -18,6 +18,8 @@ $(BIN)/.installed: pyproject.toml
 ## demo: build the knowledge graph from the bundled data/ into the embedded store and show it
 demo: $(BIN)/.installed
 	$(BIN)/govgraph build data --store $(STORE)
+	$(BIN)/govgraph related --materialise --top 5 --store $(STORE)
+	$(BIN)/govgraph related "strategy is delivery" --top 3 --store $(STORE)
 	$(BIN)/govgraph extract data/ifg-2014-bracken-strategy-is-delivery.txt
 
 ## system-deps: install the Debian tools the tests start (as root); tests needing a missing one skip and say why

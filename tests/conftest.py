@@ -37,10 +37,11 @@ def seed_file() -> Path:
 
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled data built once into a store that tests only read."""
-    from govgraph import EmbeddedStore, build
+    """The bundled data built once, with related speeches materialised, into a store tests only read."""
+    from govgraph import EmbeddedStore, build, materialise_related
 
     path = tmp_path_factory.mktemp("demo") / "store"
     with EmbeddedStore(path) as store:
         build([DATA], store)
+        materialise_related(store)
     return path

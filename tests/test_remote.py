@@ -101,7 +101,7 @@ def _term(value) -> str:
     if isinstance(value, Literal) and value.datatype == XSD.boolean:
         return "true" if value.toPython() in (True, 1, "1") else "false"
     if isinstance(value, Literal) and value.datatype is None and not value.language:
-        for separator in ("; ", ", ", " | "):
+        for separator in (" | ", "; ", ", "):
             if separator in value:
                 return separator.join(sorted(str(value).split(separator)))
     return value.n3() if isinstance(value, (URIRef, Literal)) else str(value)

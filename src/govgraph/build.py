@@ -17,6 +17,7 @@ from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_do
 from .errors import DocumentError, ExtractionError, GovGraphError
 from .extract import Extraction, Lexicon, extract
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_graph, link_triples
+from .namespaces import RELATED_GRAPH
 from .store import EmbeddedStore
 from .validate import ValidationReport, validate_graph
 from .vocab import ONTOLOGY_FILES, default_lexicon, ontology_graph, ontology_path
@@ -98,6 +99,10 @@ def build(paths: Iterable[str | Path], store: EmbeddedStore, keep_going: bool = 
     store.put_graphs({iri: graph for iri, (_, graph) in pending.items()})
     report.loaded = sorted(name for name, _ in pending.values())
     report.links = refresh_links(store)
+    if pending and RELATED_GRAPH in store.graph_names():
+        from .related import materialise_related  # numerical stack, loaded only when needed
+
+        materialise_related(store)  # keep materialised related speeches in step with the documents
     report.triples = len(store)
     return report
 
@@ -193,6 +198,7 @@ def store_stats(store: EmbeddedStore) -> dict[str, int]:
         "pressures": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?s gg:namesPressure ?x }",
         "departments": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?s gg:mentionsDepartment ?x }",
         "links": "SELECT (COUNT(*) AS ?n) WHERE { ?s gg:resolvesTo ?x }",
+        "related": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gg:Relatedness }",
     }
     for name, sparql in queries.items():
         counts[name] = int(store.select(sparql)[0]["n"])

@@ -374,6 +374,116 @@ def serve(host: str, port: int, timeout: float, workers: int, max_request_bytes:
 
 
 @cli.command()
+@click.argument("speech", required=False)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many to show.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--materialise", is_flag=True,
+              help="Write every speech's --top related speeches into the store (graph id/graph/related), "
+                   "with score, rank and reasons, so SPARQL can query them; `build` keeps them up to date.")
+@click.option("--min-score", type=click.FloatRange(min=0), default=0.05, show_default=True,
+              help="With --materialise: leave out links scoring less.")
+@store_option
+def related(speech: str | None, top: int, fmt: str, materialise: bool, min_score: float,
+            store_path: Path | None) -> None:
+    """Speeches most like SPEECH (an IRI, its title, or a unique part of the title), and why.
+
+    The score adds named parts: an explicit link (follows / refers to, either way), shared
+    themes, pressures and departments weighted by how rare they are, the same speaker or event,
+    and the similarity of the texts (TF-IDF keywords). Each result lists its parts and the
+    concepts both speeches share.
+
+    \b
+    Examples:
+      govgraph related "strategy is delivery"
+      govgraph related https://w3id.org/govgraph/id/speech/ifg-2014-bracken-strategy-is-delivery --format json
+      govgraph related --materialise --top 5
+    """
+    from govgraph.related import materialise_related, related_speeches
+
+    if materialise:
+        if speech:
+            raise click.UsageError("--materialise works on every speech; leave SPEECH out")
+        with govgraph.EmbeddedStore(store_path) as store:
+            written = materialise_related(store, top=top, min_score=min_score)
+        click.echo(f"wrote {written} related-speech links (top {top} per speech, score >= {min_score:g})")
+        return
+    if not speech:
+        raise click.UsageError("give a SPEECH (or --materialise)")
+    with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        snapshot = govgraph.read_snapshot(store)
+    chosen, results = related_speeches(snapshot, speech, top)
+    if fmt == "json":
+        click.echo(json.dumps({"speech": chosen, "title": snapshot.titles[snapshot.index[chosen]],
+                               "related": [r.to_json() for r in results]}, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{snapshot.titles[snapshot.index[chosen]]}\n<{chosen}>\n")
+    for result in results:
+        click.echo(f"{result.rank:>3}. {result.score:.3f}  {result.title}")
+        for reason in result.reasons():
+            click.echo(f"          {reason}")
+    if not results:
+        click.echo("no related speeches")
+
+
+@cli.command()
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Most central entities to list per kind.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@store_option
+def analyse(top: int, fmt: str, store_path: Path | None) -> None:
+    """The structure of the field: counts, central entities and communities.
+
+    Centrality is computed on the entity graph (speeches, speakers, events, themes,
+    pressures, departments, organisations): degree, betweenness and PageRank, listed by
+    PageRank per kind. Communities are Louvain's (fixed seed, so runs agree).
+
+    Example: govgraph analyse --top 3 --format json
+    """
+    with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        snapshot = govgraph.read_snapshot(store)
+    result = govgraph.analyse(snapshot, top=top)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo("counts: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+    for kind, rows in result.central.items():
+        plural = "speeches" if kind == "speech" else f"{kind}s"
+        click.echo(f"\nmost central {plural} (pagerank, degree, betweenness):")
+        for row in rows:
+            click.echo(f"  {row['pagerank']:.4f} {row['degree']:>4} {row['betweenness']:.4f}  {row['label']}")
+    click.echo(f"\n{len(result.communities)} communities:")
+    for community in result.communities:
+        parts = [f"{kind}s: {', '.join(names[:6])}{' ...' if len(names) > 6 else ''}"
+                 for kind, names in community["members"].items()]
+        click.echo(f"  {community['community']:>2} ({community['size']}) " + " | ".join(parts))
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@store_option
+def path(source: str, target: str, fmt: str, store_path: Path | None) -> None:
+    """How two entities are linked: the shortest chain of facts, each with its evidence.
+
+    SOURCE and TARGET are IRIs, names or unique parts of names of any speech, speaker,
+    event, theme, pressure, department or organisation.
+
+    Example: govgraph path "Mike Bracken" "HM Revenue"
+    """
+    with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        snapshot = govgraph.read_snapshot(store)
+        steps = govgraph.find_path(store, snapshot, source, target)
+    if fmt == "json":
+        click.echo(json.dumps([s.to_json() for s in steps], indent=2, ensure_ascii=False))
+        return
+    for number, step in enumerate(steps, 1):
+        click.echo(f"{number}. {step.subject_label} --{step.relation}--> {step.object_label}")
+        if step.sentence:
+            click.echo(f'     "{step.sentence}" ({step.document})')
+
+
+@cli.command()
 @click.argument("docs", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("expected", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--per-document", is_flag=True, help="Also print each document's scores.")

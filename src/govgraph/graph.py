@@ -117,6 +117,7 @@ def _document_triples(b: _Builder, extraction: Extraction) -> None:
     b.add(b.doc, GG.fileName, Literal(document.name))
     b.add(b.doc, DCTERMS.format, Literal(document.media_type))
     b.add(b.doc, GG.contentHash, Literal(document.content_hash))
+    b.add(b.doc, SDO.text, Literal(document.text))  # the clean text, for text similarity
 
 
 def _speech_triples(b: _Builder, extraction: Extraction) -> None:

@@ -44,6 +44,7 @@ class GG(DefinedNamespace):
     SourceDocument: URIRef
     Evidence: URIRef
     SpeechReference: URIRef
+    Relatedness: URIRef
     # object properties
     deliveredBy: URIRef
     deliveredAt: URIRef
@@ -61,6 +62,10 @@ class GG(DefinedNamespace):
     sourceDocument: URIRef
     organisationType: URIRef
     evidence: URIRef
+    relatedSpeech: URIRef
+    relatedness: URIRef
+    relatedTo: URIRef
+    sharesConcept: URIRef
     # datatype properties
     abbreviation: URIRef
     historic: URIRef
@@ -71,12 +76,16 @@ class GG(DefinedNamespace):
     referencedSpeaker: URIRef
     referencedTitle: URIRef
     referenceKind: URIRef
+    score: URIRef
+    rank: URIRef
+    reason: URIRef
 
 
 THEME_SCHEME = ID["scheme/themes"]
 PRESSURE_SCHEME = ID["scheme/pressures"]
 VOCABULARY_GRAPH = ID["graph/vocabulary"]
 LINKS_GRAPH = ID["graph/links"]
+RELATED_GRAPH = ID["graph/related"]
 
 PREFIXES: dict[str, Namespace | str] = {
     "gg": GG._NS,
@@ -107,6 +116,7 @@ __all__ = [
     "PROV",
     "RDF",
     "RDFS",
+    "RELATED_GRAPH",
     "SDO",
     "SKOS",
     "THEME_SCHEME",

@@ -120,6 +120,11 @@ class EmbeddedStore:
     def graph_names(self) -> set[URIRef]:
         return {URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
 
+    def pairs(self, predicate: URIRef, obj: URIRef | None = None) -> set[tuple[str, str]]:
+        """Distinct (subject, object) values of one predicate across every graph, for fast bulk reads."""
+        pattern = self._store.quads_for_pattern(None, to_ox(predicate), to_ox(obj) if obj else None, None)
+        return {(q.subject.value, q.object.value) for q in pattern}
+
     def export_graphs(self) -> Iterator[tuple[URIRef, bytes]]:
         """Each named graph as N-Triples, in a stable order, to copy the store elsewhere."""
         for name in sorted(self.graph_names()):
