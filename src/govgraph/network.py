@@ -8,9 +8,9 @@ graph and its projections, and the speaker network (speakers linked by the theme
 from __future__ import annotations
 
 from collections import Counter
-from itertools import pairwise
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
