@@ -38,6 +38,7 @@ WEIGHTS: dict[str, float] = {
 }
 SIMILARITY_KINDS = (*FEATURE_KINDS, "text", "speaker", "event")
 KEYWORDS_PER_SPEECH = 25
+DEFAULT_MATERIALISED = 5
 BLOCK_BYTES = 64 * 1024 * 1024
 
 
@@ -312,10 +313,16 @@ def related_speeches(
     return speech, RelatedIndex(snapshot, weights).related(speech, top)
 
 
-def materialise_related(
-    store: EmbeddedStore, top: int = 5, min_score: float = 0.05, progress: Callable[[int], None] | None = None
-) -> int:
-    """Write every speech's top related speeches into the store's related graph; returns the links written."""
+def materialise_related(store: EmbeddedStore, top: int | None = None, min_score: float = 0.05,
+                        progress: Callable[[int], None] | None = None) -> int:
+    """Write every speech's top related speeches into the store's related graph; returns the links written.
+
+    Without `top`, the depth already materialised is kept (5 the first time), so a build that
+    refreshes the links keeps the researcher's choice.
+    """
+    if top is None:
+        ranks = [int(r) for _, r in store.pairs(GG.rank)]
+        top = max(ranks) if ranks else DEFAULT_MATERIALISED
     graph = RelatedIndex(read_snapshot(store)).materialise(top, min_score, progress)
     if len(graph):
         store.put_graphs({RELATED_GRAPH: graph})
