@@ -4,8 +4,8 @@ PYTHON ?= python3
 BIN    := $(VENV)/bin
 STORE  ?= .govgraph/store
 
-# command:package pairs from Debian that the tests use for real (a second SPARQL server, ...)
-SYSTEM_TOOLS ?= virtuoso-t:virtuoso-opensource
+# command:package pairs from Debian that the tests use for real: a second SPARQL server, a browser, Graphviz
+SYSTEM_TOOLS ?= virtuoso-t:virtuoso-opensource chromium:chromium dot:graphviz
 
 .PHONY: demo test lint bench clean system-deps
 

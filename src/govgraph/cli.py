@@ -232,6 +232,8 @@ def _remote(url: str, user: str | None, password: str | None, auth: str, timeout
                                    retries=retries)
 
 
+EXPORT_FORMATS = ("html", "graphml", "gexf", "dot", "svg", "png", "cytoscape",
+                  "ttl", "nt", "nq", "trig", "jsonld")
 QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
 
 
@@ -481,6 +483,65 @@ def path(source: str, target: str, fmt: str, store_path: Path | None) -> None:
         click.echo(f"{number}. {step.subject_label} --{step.relation}--> {step.object_label}")
         if step.sentence:
             click.echo(f'     "{step.sentence}" ({step.document})')
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="html", show_default=True,
+              help="graphml (Cytoscape, yEd), gexf (Gephi), dot/svg/png (Graphviz), cytoscape (Cytoscape.js "
+                   "JSON), html (an interactive page); ttl, nt, nq, trig, jsonld export the RDF itself.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write [default: stdout for text formats; govgraph-VIEW.png / .html for those].")
+@click.option("--view", type=click.Choice(["entities", "speeches", "speakers"]), default="entities",
+              show_default=True,
+              help="entities: everything and its links; speeches: speeches with their themes, pressures "
+                   "and departments; speakers: speakers linked by the themes they share.")
+@click.option("--focus", default=None, metavar="ENTITY",
+              help="Draw only the neighbourhood of this speech, speaker, theme, department... (IRI or name).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With --focus: how many links away to draw.")
+@click.option("--size", default="1600x1200", show_default=True, metavar="WxH",
+              help="Pixel size of svg and png drawings.")
+@store_option
+def export(fmt: str, output: Path | None, view: str, focus: str | None, depth: int, size: str,
+           store_path: Path | None) -> None:
+    """Export the graph, or a focused part of it, for Gephi, Cytoscape, Graphviz or a browser.
+
+    Nodes carry their kind, label and IRI, a colour by kind and a size by degree; edges carry
+    their relation (and, in html and cytoscape, the sentence it came from). The html page is
+    one offline file with pan, zoom, search, a legend and a side panel of facts.
+
+    \b
+    Examples:
+      govgraph export --format html -o graph.html
+      govgraph export --format gexf --view speeches > speeches.gexf
+      govgraph export --format png --focus "Mike Bracken" --depth 2 -o bracken.png
+      govgraph export --format nq > govgraph.nq
+    """
+    from govgraph.export import FILE_FORMATS, Drawing, default_file_name
+    from govgraph.export import export as export_graph
+
+    width, height = _pixels(size)
+    with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        data = export_graph(store, None, fmt, Drawing(view, focus, depth), width, height)
+    if output is None and fmt in FILE_FORMATS:
+        output = Path(default_file_name(fmt, view))
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+
+
+def _pixels(size: str) -> tuple[int, int]:
+    width, sep, height = size.lower().partition("x")
+    valid = sep and width.isdigit() and height.isdigit()
+    if not (valid and 16 <= int(width) <= 20000 and 16 <= int(height) <= 20000):
+        raise click.BadParameter(f"{size!r} is not WIDTHxHEIGHT in pixels (16-20000)", param_hint="--size")
+    return int(width), int(height)
 
 
 @cli.command()

@@ -127,3 +127,24 @@ def _memberships(store: EmbeddedStore, kinds: dict[str, str]) -> list[tuple[str,
             rows.add((person, organisation[m], role_labels.get(role.get(m, ""))))
             kinds.setdefault(organisation[m], "organisation")
     return sorted(rows, key=lambda r: (r[0], r[1], r[2] or ""))
+
+
+def read_evidence(store: EmbeddedStore) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+    """(subject, predicate, object) -> (sentence, file name) for every fact the loader found words for.
+
+    A resolved link between speeches is given the sentence of the reference it came from.
+    """
+    subject, predicate, obj = (dict(store.pairs(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+    sentence, document = dict(store.pairs(GG.sentence)), dict(store.pairs(GG.sourceDocument))
+    files = dict(store.pairs(GG.fileName))
+    found: dict[tuple[str, str, str], tuple[str, str | None]] = {}
+    for evidence in sorted(sentence):
+        if evidence in subject and evidence in predicate and evidence in obj:
+            key = (subject[evidence], predicate[evidence], obj[evidence])
+            found.setdefault(key, (sentence[evidence], files.get(document.get(evidence, ""))))
+    resolved = dict(store.pairs(GG.resolvesTo))
+    for (s, p, reference), words in list(found.items()):
+        if p == str(GG.hasReference) and reference in resolved:
+            for link in LINK_PREDICATES.values():
+                found.setdefault((s, str(link), resolved[reference]), words)
+    return found

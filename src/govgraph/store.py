@@ -23,6 +23,9 @@ from .results import QueryResult, from_pyoxigraph
 from .terms import from_ox, solution_rows, to_ox
 
 DEFAULT_STORE = Path(".govgraph") / "store"
+DUMP_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+                "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+DATASET_FORMATS = ("nq", "trig", "jsonld")
 STORE_ENV = "GOVGRAPH_STORE"
 _VOCAB_NODE = URIRef(str(VOCABULARY_GRAPH) + "#source")
 
@@ -133,6 +136,16 @@ class EmbeddedStore:
             quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
             triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
             yield name, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+    def dump(self, fmt: str) -> bytes:
+        """The store in an RDF format: the dataset (nq, trig, jsonld) or the union of its graphs (ttl, nt)."""
+        rdf_format = DUMP_FORMATS[fmt]
+        prefixes = {k: str(v) for k, v in PREFIXES.items()}
+        if fmt in DATASET_FORMATS:
+            return self._store.dump(format=rdf_format, prefixes=prefixes if fmt == "trig" else None)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self._store}
+        ordered = sorted(triples, key=str)
+        return ox.serialize(ordered, format=rdf_format, prefixes=prefixes if fmt == "ttl" else None)
 
     def document_hashes(self) -> dict[URIRef, str]:
         """Content hash of every loaded document, to skip unchanged files."""
