@@ -215,3 +215,20 @@ def test_the_page_screenshot_is_a_real_drawing(page):
     assert image.size == (1400, 900)
     assert _colourful_fraction(image) > 0.01  # coloured nodes, not a blank or an error page
     assert len(image.getcolors(maxcolors=1 << 20) or []) > 50
+
+
+def test_hostile_labels_stay_text_in_the_page():
+    from govgraph.export import decorate, to_html
+
+    graph = nx.MultiDiGraph()
+    hostile = '</script><img src=x onerror=alert(1)> __GRAPH_JSON__ /*__CYTOSCAPE__*/ __TITLE__'
+    graph.add_node("urn:a", kind="speech", label=hostile, iri="urn:a")
+    graph.add_node("urn:b", kind="theme", label="b", iri="urn:b")
+    graph.add_edge("urn:a", "urn:b", relation="discusses")
+    decorate(graph)
+    page = to_html(graph, title=hostile)
+    assert "<img src=x" not in page and page.count("</script><img") == 0
+    data = re.search(r'<script type="application/json" id="govgraph-data">(.*?)</script>', page, re.S)
+    import json
+
+    assert json.loads(data.group(1))["elements"]["nodes"][0]["data"]["label"] == hostile

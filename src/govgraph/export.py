@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -394,10 +395,12 @@ def to_html(graph: nx.Graph, title: str = "govgraph") -> str:
     library = (package / "vendor" / "cytoscape.min.js").read_text(encoding="utf-8")
     payload = _cytoscape(graph)
     payload["title"] = title
-    data = json.dumps(payload, ensure_ascii=False).replace("<", "\\u003c").replace("\u2028", "\\u2028")
-    data = data.replace("\u2029", "\\u2029")
-    page = template.replace("__TITLE__", html.escape(title)).replace("__GRAPH_JSON__", data)
-    return page.replace("/*__CYTOSCAPE__*/", library.replace("</script", "<\\/script"))
+    data = json.dumps(payload, ensure_ascii=False, allow_nan=False)
+    data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    substitutions = {"__TITLE__": html.escape(title), "__GRAPH_JSON__": data,
+                     "/*__CYTOSCAPE__*/": library.replace("</script", "<\\/script")}
+    pattern = "|".join(map(re.escape, substitutions))  # one pass: text from the data is never re-read
+    return re.sub(pattern, lambda match: substitutions[match.group(0)], template)
 
 
 # ---------------------------------------------------------------------------
