@@ -40,6 +40,9 @@ SIMILARITY_KINDS = (*FEATURE_KINDS, "text", "speaker", "event")
 KEYWORDS_PER_SPEECH = 25
 DEFAULT_MATERIALISED = 5
 BLOCK_BYTES = 64 * 1024 * 1024
+DENSE_SHARE = 0.01  # a column used by this share of speeches is multiplied densely
+DENSE_COLUMNS = 256
+TOP_K_GROUPS = 256
 
 
 @dataclass(frozen=True)
@@ -174,8 +177,9 @@ class RelatedIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Top-k neighbours and scores for every speech: (n x k int32, n x k float32), best first.
 
-        Row blocks of one sparse product keep memory bounded: each block is at most
-        `block_bytes` of dense scores.
+        Scores are computed in row blocks of at most `block_bytes`. Columns most speeches share
+        (common themes, pressures) would make a sparse product dense, so they are multiplied as
+        a dense matrix, and only the rare columns as a sparse one.
         """
         n = len(self.snapshot)
         k = max(0, min(top, n - 1))
@@ -183,18 +187,16 @@ class RelatedIndex:
         best = np.zeros((n, k), dtype=np.float32)
         if k == 0:
             return neighbours, best
+        dense, rare = _split_columns(self.matrix)
+        dense_t, rare_t = np.ascontiguousarray(dense.T), rare.T.tocsr()
         rows_per_block = max(1, block_bytes // (4 * n))
-        transposed = self.matrix.T.tocsc()
         for start in range(0, n, rows_per_block):
             stop = min(n, start + rows_per_block)
-            block = (self.matrix[start:stop] @ transposed).toarray()
-            block += self.links[start:stop].toarray()
+            block = dense[start:stop] @ dense_t
+            _add_sparse(block, rare[start:stop] @ rare_t)
+            _add_sparse(block, self.links[start:stop])
             block[np.arange(stop - start), np.arange(start, stop)] = -np.inf
-            candidates = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            values = np.take_along_axis(block, candidates, axis=1)
-            order = np.lexsort((candidates, -values), axis=1)  # by score, then by index: deterministic
-            neighbours[start:stop] = np.take_along_axis(candidates, order, axis=1)
-            best[start:stop] = np.take_along_axis(values, order, axis=1)
+            neighbours[start:stop], best[start:stop] = _top_k(block, k)
             if progress:
                 progress(stop - start)
         return neighbours, best
@@ -210,6 +212,52 @@ class RelatedIndex:
             for rank, j in enumerate(kept, 1):
                 _relatedness_triples(graph, speech, self.explain(i, j, rank))
         return graph
+
+
+def _split_columns(matrix: sparse.csr_matrix) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """The columns at least 1% of speeches use (at most 256) as a dense array; the rest stay sparse."""
+    n = matrix.shape[0]
+    used = np.diff(matrix.tocsc().indptr)
+    common = np.flatnonzero(used >= max(2, n * DENSE_SHARE))
+    common = common[np.argsort(-used[common], kind="stable")][:DENSE_COLUMNS]
+    rest = np.setdiff1d(np.arange(matrix.shape[1]), common)
+    return matrix[:, common].toarray().astype(np.float32), matrix[:, rest].tocsr()
+
+
+def _add_sparse(block: np.ndarray, values: sparse.spmatrix) -> None:
+    """block += values, without making values dense (column indices in a CSR row are unique)."""
+    values = sparse.csr_matrix(values)
+    if not values.nnz:
+        return
+    rows = np.repeat(np.arange(values.shape[0]) * block.shape[1], np.diff(values.indptr))
+    block.reshape(-1)[rows + values.indices] += values.data
+
+
+def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best columns of each row, by score then index, and their scores.
+
+    For wide rows, the k groups of columns with the highest maxima must hold the k best
+    scores, so only those groups are searched rather than the whole row.
+    """
+    m, n = block.shape
+    groups = TOP_K_GROUPS if n >= 16 * TOP_K_GROUPS and k < TOP_K_GROUPS // 4 else 1
+    if groups > 1:
+        width = -(-n // groups)
+        padded = np.full((m, groups * width), -np.inf, dtype=block.dtype)
+        padded[:, :n] = block
+        maxima = padded.reshape(m, groups, width).max(axis=2)
+        chosen = np.sort(np.argpartition(maxima, groups - k, axis=1)[:, groups - k:], axis=1)
+        columns = (chosen[:, :, None] * width + np.arange(width)).reshape(m, -1)
+        values = np.take_along_axis(padded, columns, axis=1)
+    else:
+        columns = np.broadcast_to(np.arange(n), (m, n))
+        values = block
+    picked = np.argpartition(values, values.shape[1] - k, axis=1)[:, values.shape[1] - k:]
+    top_columns = np.take_along_axis(columns, picked, axis=1)
+    top_values = np.take_along_axis(values, picked, axis=1)
+    order = np.lexsort((top_columns, -top_values), axis=1)  # by score, then by index: deterministic
+    return (np.take_along_axis(top_columns, order, axis=1).astype(np.int32),
+            np.take_along_axis(top_values, order, axis=1))
 
 
 def _relatedness_triples(graph: Graph, speech: str, related: RelatedSpeech) -> None:
