@@ -138,14 +138,29 @@ class Lexicon:
         return PhraseMatcher({k: phrases for k, (_, phrases) in self.pressures.items()})
 
     @cached_property
-    def organisation_patterns(self) -> list[tuple[re.Pattern[str], OrganisationEntry, bool]]:
-        """Case-sensitive whole-word patterns, longest name first so spans don't overlap."""
+    def organisation_names(self) -> list[tuple[str, OrganisationEntry, bool]]:
+        """(name or abbreviation, organisation, is abbreviation), longest name first."""
         items: list[tuple[str, OrganisationEntry, bool]] = []
         for entry in self.organisations:
             items += [(name, entry, False) for name in entry.names]
             items += [(abbr, entry, True) for abbr in entry.abbreviations]
         items.sort(key=lambda item: -len(item[0]))
-        return [(re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])"), e, a) for n, e, a in items]
+        return items
+
+    @cached_property
+    def organisation_patterns(self) -> list[tuple[re.Pattern[str], OrganisationEntry, bool]]:
+        """Case-sensitive whole-word patterns, longest name first so spans don't overlap."""
+        return [(re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])"), entry, is_abbr)
+                for name, entry, is_abbr in self.organisation_names]
+
+    @cached_property
+    def organisation_scanner(self) -> tuple[re.Pattern[str], dict[str, tuple[OrganisationEntry, bool]]]:
+        """Every gazetteer name in one alternation (longest first), and what each name stands for."""
+        names: dict[str, tuple[OrganisationEntry, bool]] = {}
+        for name, entry, is_abbr in self.organisation_names:
+            names.setdefault(name, (entry, is_abbr))
+        alternation = "|".join(re.escape(name) for name in names)
+        return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"), names
 
     @cached_property
     def organisation_by_name(self) -> dict[str, OrganisationEntry]:
@@ -164,9 +179,20 @@ def _raw_tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("’", "").replace("'", ""))
 
 
+_STEMS: dict[str, str] = {}
+
+
+def _stems(words: list[str]) -> list[str]:
+    """Stems, remembered: a corpus repeats a small vocabulary, and stemming dominates matching."""
+    missing = [w for w in words if w not in _STEMS]
+    if missing:
+        _STEMS.update(zip(missing, _STEMMER.stemWords(missing), strict=True))
+    return [_STEMS[w] for w in words]
+
+
 def stem_tokens(text: str) -> list[str]:
     """Lower-cased, apostrophe-free, stemmed words: the form phrases are compared in."""
-    return _STEMMER.stemWords(_raw_tokens(text))
+    return _stems(_raw_tokens(text))
 
 
 def _surface_forms(word: str) -> set[str]:
@@ -198,7 +224,7 @@ class PhraseMatcher:
     def find(self, text: str) -> set[str]:
         """Keys of every phrase that occurs in the text."""
         raw = _raw_tokens(text)
-        tokens = _STEMMER.stemWords(raw)
+        tokens = _stems(raw)
         found: set[str] = set()
         for i, token in enumerate(tokens):
             found |= self._words.get(raw[i], set())
@@ -547,16 +573,14 @@ _GENERIC_DEPARTMENT = re.compile(
 def find_organisations(ctx: _Context) -> dict[str, list[tuple[str, bool, Sentence]]]:
     """Gazetteer organisations named in the text: key -> (words used, is abbreviation, where)."""
     mentions: dict[str, list[tuple[str, bool, Sentence]]] = {}
+    scanner, names = ctx.lexicon.organisation_scanner
     for sentence in ctx.sentences:
         taken: list[tuple[int, int]] = []
-        for pattern, entry, is_abbr in ctx.lexicon.organisation_patterns:
-            for match in pattern.finditer(sentence.text):
-                span = match.span()
-                if any(span[0] < end and start < span[1] for start, end in taken):
-                    continue
-                taken.append(span)
-                text = re.sub(r"^the\s+", "", match.group(0))
-                mentions.setdefault(entry.key, []).append((text, is_abbr, sentence))
+        for match in scanner.finditer(sentence.text):
+            entry, is_abbr = names[match.group(0)]
+            taken.append(match.span())
+            text = re.sub(r"^the\s+", "", match.group(0))
+            mentions.setdefault(entry.key, []).append((text, is_abbr, sentence))
         for match in _GENERIC_DEPARTMENT.finditer(sentence.text):
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):
