@@ -7,19 +7,23 @@ store exactly as it was; with keep_going the good documents load and the bad are
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
-from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document
+from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, slugify
 from .errors import DocumentError, ExtractionError, GovGraphError
 from .extract import Extraction, Lexicon, extract
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_graph, link_triples
-from .namespaces import RELATED_GRAPH
-from .store import EmbeddedStore
-from .validate import ValidationReport, validate_graph
+from .namespaces import DCTERMS, GG, RDF, RELATED_GRAPH
+from .store import EmbeddedStore, graph_nquads, staging_name
+from .validate import ValidationReport, run_checks, validate_graph, validate_nquads
 from .vocab import ONTOLOGY_FILES, default_lexicon, ontology_graph, ontology_path
 
 Progress = Callable[[str], None]
@@ -50,13 +54,16 @@ class BuildError(GovGraphError):
     def __init__(self, failures: list[Failure]) -> None:
         first = failures[0].message
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
-        super().__init__(f"{first}{more}; nothing was loaded",
-                         hint="fix or remove the file, or use --keep-going to load the rest")
+        super().__init__(
+            f"{first}{more}; nothing was loaded",
+            hint="fix or remove the file, or use --keep-going to load the rest",
+        )
         self.failures = failures
 
 
-def extract_file(path: str | Path, lexicon: Lexicon | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+def extract_file(
+    path: str | Path, lexicon: Lexicon | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Extraction:
     """Read one file and extract its facts; raises DocumentError or ExtractionError."""
     document = read_document(path, max_bytes=max_bytes)
     return extract_document(document, lexicon)
@@ -66,8 +73,10 @@ def extract_document(document: Document, lexicon: Lexicon | None = None) -> Extr
     """Extract one document's facts, insisting on at least one speaker (a speech needs one)."""
     extraction = extract(document, lexicon or default_lexicon())
     if not extraction.speakers:
-        raise ExtractionError(f"{document.name}: no speaker found",
-                              hint='write-ups name speakers like "Jane Doe, Head of X, spoke"')
+        raise ExtractionError(
+            f"{document.name}: no speaker found",
+            hint='write-ups name speakers like "Jane Doe, Head of X, spoke"',
+        )
     return extraction
 
 
@@ -79,25 +88,33 @@ def vocabulary_hash() -> str:
     return digest.hexdigest()
 
 
-def build(paths: Iterable[str | Path], store: EmbeddedStore, keep_going: bool = False,
-          progress: Progress | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> BuildReport:
-    """Load documents into the store; all-or-nothing unless keep_going."""
+def build(
+    paths: Iterable[str | Path],
+    store: EmbeddedStore,
+    keep_going: bool = False,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int | None = None,
+) -> BuildReport:
+    """Load documents into the store; all-or-nothing unless keep_going.
+
+    Documents are read and extracted in `workers` processes (default: one per core), checked
+    against the shapes in batches, then written one transaction per batch.
+    """
     report = BuildReport()
-    graphs = _read_all(paths, report, progress, max_bytes)
     existing = store.document_hashes()
-    pending = {}
-    for iri, (name, content_hash, graph) in graphs.items():
-        if existing.get(iri) == content_hash:
-            report.unchanged.append(name)
-        else:
-            pending[iri] = (name, graph)
-    _validate_pending(pending, report)
+    tasks = _tasks(iter_document_paths(paths), existing, max_bytes)
+    pending = _prepare_all(tasks, report, progress, workers)
+    for batch in _batches(pending):
+        _validate_batch(batch, report)
     if report.failures and not keep_going:
         raise BuildError(report.failures)
-    pending = {iri: v for iri, v in pending.items() if v[0] not in {f.path for f in report.failures}}
+    failed = {f.path for f in report.failures}
+    pending = [p for p in pending if p.path not in failed]
     store.put_vocabulary(ontology_graph(), vocabulary_hash())
-    store.put_graphs({iri: graph for iri, (_, graph) in pending.items()})
-    report.loaded = sorted(name for name, _ in pending.values())
+    for batch in _batches(pending):
+        store.put_nquads([URIRef(p.iri) for p in batch if p.replaces], b"".join(p.nquads for p in batch))
+    report.loaded = sorted(p.path for p in pending)
     report.links = refresh_links(store)
     if pending and RELATED_GRAPH in store.graph_names():
         from .related import materialise_related  # numerical stack, loaded only when needed
@@ -107,83 +124,151 @@ def build(paths: Iterable[str | Path], store: EmbeddedStore, keep_going: bool = 
     return report
 
 
-def _read_all(paths: Iterable[str | Path], report: BuildReport, progress: Progress | None,
-              max_bytes: int) -> dict[URIRef, tuple[str, str, Graph]]:
-    graphs: dict[URIRef, tuple[str, str, Graph]] = {}
-    for path in iter_document_paths(paths):
-        if progress:
-            progress(str(path))
+@dataclass(frozen=True)
+class _Task:
+    path: str
+    previous_hash: str | None
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One document ready to write: its graph as N-Quads (named by the document, or staged)."""
+
+    path: str
+    iri: str
+    content_hash: str
+    nquads: bytes
+    replaces: bool  # an older version is in the store: written to a staging graph, then moved
+
+
+@dataclass(frozen=True)
+class _Unchanged:
+    path: str
+
+
+BATCH_DOCUMENTS = 1000  # per validation and per write transaction: bounded memory at any corpus size
+PARALLEL_FROM = 40  # below this many files, starting processes costs more than it saves
+
+
+def _tasks(paths: Iterable[Path], existing: dict[URIRef, str], max_bytes: int) -> list[_Task]:
+    tasks = []
+    for path in paths:
+        slug = slugify(path.stem)
+        tasks.append(_Task(str(path), existing.get(document_iri(slug)) if slug else None, max_bytes))
+    return tasks
+
+
+def _prepare(task: _Task) -> Prepared | Failure | _Unchanged:
+    """Read, extract and serialise one document (runs in a worker process)."""
+    try:
+        document = read_document(task.path, max_bytes=task.max_bytes)
+        if task.previous_hash == document.content_hash:
+            return _Unchanged(task.path)
+        extraction = extract_document(document)
+    except (DocumentError, ExtractionError) as exc:
+        return Failure(task.path, str(exc))
+    iri = document_iri(document.slug)
+    graph_name = staging_name(iri) if task.previous_hash else iri
+    return Prepared(
+        task.path,
+        str(iri),
+        document.content_hash,
+        graph_nquads(extraction_graph(extraction), graph_name),
+        task.previous_hash is not None,
+    )
+
+
+def _prepare_all(
+    tasks: list[_Task], report: BuildReport, progress: Progress | None, workers: int | None
+) -> list[Prepared]:
+    """Every document prepared, in file order; failures and unchanged files go to the report."""
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(tasks) >= PARALLEL_FROM:
+        # fork: workers inherit the loaded lexicon and never touch the store
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
         try:
-            extraction = extract_file(path, max_bytes=max_bytes)
-        except (DocumentError, ExtractionError) as exc:
-            report.failures.append(Failure(str(path), str(exc)))
-            continue
-        iri = document_iri(extraction.document.slug)
-        if iri in graphs:
-            report.failures.append(Failure(str(path), (
-                f"{path}: has the same name as {graphs[iri][0]}; rename one of them")))
-            continue
-        graphs[iri] = (str(path), extraction.document.content_hash, extraction_graph(extraction))
-    return graphs
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                results = list(_reported(pool.map(_prepare, tasks, chunksize=8), tasks, progress))
+        except BrokenProcessPool:
+            raise GovGraphError("a worker process stopped before the documents were read; nothing was loaded",
+                                hint="out of memory? try --workers 1") from None
+    else:
+        results = list(_reported(map(_prepare, tasks), tasks, progress))
+    prepared: dict[str, Prepared] = {}
+    for result in results:
+        if isinstance(result, Failure):
+            report.failures.append(result)
+        elif isinstance(result, _Unchanged):
+            report.unchanged.append(result.path)
+        elif result.iri in prepared:
+            report.failures.append(
+                Failure(
+                    result.path,
+                    (f"{result.path}: has the same name as {prepared[result.iri].path}; rename one of them"),
+                )
+            )
+        else:
+            prepared[result.iri] = result
+    return list(prepared.values())
 
 
-def _validate_pending(pending: dict[URIRef, tuple[str, Graph]], report: BuildReport) -> None:
-    """Check new documents against the shapes before they are written."""
-    if not pending:
+def _reported(
+    results: Iterable[Prepared | Failure | _Unchanged], tasks: list[_Task], progress: Progress | None
+) -> Iterator[Prepared | Failure | _Unchanged]:
+    for task, result in zip(tasks, results, strict=True):
+        if progress:
+            progress(task.path)
+        yield result
+
+
+def _batches(items: list[Prepared]) -> Iterator[list[Prepared]]:
+    for start in range(0, len(items), BATCH_DOCUMENTS):
+        yield items[start : start + BATCH_DOCUMENTS]
+
+
+def _validate_batch(batch: list[Prepared], report: BuildReport) -> None:
+    """Check a batch of new documents, with the vocabularies, against the shapes before writing."""
+    if not batch or validate_nquads(b"".join(p.nquads for p in batch)).conforms:
         return
-    data = Graph()
-    data += ontology_graph()
-    for _, graph in pending.values():
-        data += graph
-    result = validate_graph(data)
-    if result.conforms:
-        return
-    for name, graph in pending.values():
-        subjects = {str(s) for s in graph.subjects()}
-        problems = [v for v in result.violations if v.focus in subjects]
-        if problems:
-            report.failures.append(Failure(name, f"{name}: {problems[0].message}"))
-    if not report.failures:
-        report.failures.append(Failure("(vocabulary)", result.summary()))
+    before = len(report.failures)
+    for item in batch:  # the slow path: find which documents break the shapes
+        result = validate_nquads(item.nquads)
+        if not result.conforms:
+            report.failures.append(Failure(item.path, f"{item.path}: {result.violations[0].message}"))
+    if len(report.failures) == before:
+        report.failures.append(Failure("(batch)", "the documents break the shapes only together"))
 
 
 def refresh_links(store: EmbeddedStore) -> int:
     """Resolve every speech reference against the speeches now in the store; returns links made."""
-    titles: dict[URIRef, set[str]] = {}
-    speakers: dict[URIRef, set[str]] = {}
-    dates: dict[URIRef, str | None] = {}
-    for row in store.select(_SPEECHES_QUERY):
-        speech = row["speech"]
-        speakers.setdefault(speech, set()).add(str(row["speaker"]).rsplit("/", 1)[-1])
-        titles.setdefault(speech, set()).update(str(row[k]) for k in ("title", "event") if k in row)
-        dates[speech] = _opt(row, "date")
-    rows = [SpeechRow(speech, slug, tuple(sorted(titles[speech])), dates[speech])
-            for speech in sorted(speakers) for slug in sorted(speakers[speech])]
-    refs = [ReferenceRow(r["ref"], r["speech"], _opt(r, "speaker"), _opt(r, "title"),
-                         str(r["kind"]), _opt(r, "date"))
-            for r in store.select(_REFERENCES_QUERY)]
+    speeches = {s for s, _ in store.pairs(RDF.type, GG.Speech)}
+    titles: dict[str, set[str]] = {}
+    for subject, title in store.pairs(DCTERMS.title):
+        titles.setdefault(subject, set()).add(title)
+    dates = dict(store.pairs(DCTERMS.date))
+    events = dict(store.pairs(GG.deliveredAt))
+    rows = []
+    for speech, speaker in sorted(store.pairs(GG.deliveredBy)):
+        if speech in speeches:
+            names = titles.get(speech, set()) | titles.get(events.get(speech, ""), set())
+            rows.append(
+                SpeechRow(URIRef(speech), speaker.rsplit("/", 1)[-1], tuple(sorted(names)), dates.get(speech))
+            )
+    kinds = dict(store.pairs(GG.referenceKind))
+    named = dict(store.pairs(GG.referencedSpeaker))
+    titled = dict(store.pairs(GG.referencedTitle))
+    refs = [
+        ReferenceRow(
+            URIRef(ref), URIRef(speech), named.get(ref), titled.get(ref), kinds[ref], dates.get(speech)
+        )
+        for speech, ref in sorted(store.pairs(GG.hasReference), key=lambda pair: pair[1])
+        if ref in kinds
+    ]
     triples = list(link_triples(refs, rows))
     store.put_links(triples)
     return len(triples) // 2
-
-
-_SPEECHES_QUERY = """
-SELECT ?speech ?speaker ?title ?event ?date WHERE {
-  ?speech a gg:Speech ; gg:deliveredBy ?speaker ; dcterms:title ?title .
-  OPTIONAL { ?speech gg:deliveredAt/dcterms:title ?event }
-  OPTIONAL { ?speech dcterms:date ?date }
-}"""
-_REFERENCES_QUERY = """
-SELECT ?ref ?speech ?speaker ?title ?kind ?date WHERE {
-  ?speech gg:hasReference ?ref . ?ref gg:referenceKind ?kind .
-  OPTIONAL { ?ref gg:referencedSpeaker ?speaker }
-  OPTIONAL { ?ref gg:referencedTitle ?title }
-  OPTIONAL { ?speech dcterms:date ?date }
-} ORDER BY ?ref"""
-
-
-def _opt(row: dict[str, object], key: str) -> str | None:
-    return str(row[key]) if key in row else None
 
 
 def store_stats(store: EmbeddedStore) -> dict[str, int]:
@@ -205,10 +290,21 @@ def store_stats(store: EmbeddedStore) -> dict[str, int]:
     return counts
 
 
-def validate_store(store: EmbeddedStore) -> ValidationReport:
+def validate_store(store: EmbeddedStore, engine: str = "sparql") -> ValidationReport:
     """Validate everything in the store (documents, links and vocabularies) against the shapes."""
-    return validate_graph(store.to_graph())
+    if engine == "pyshacl":
+        return validate_graph(store.to_graph(), engine)
+    return run_checks(store.query, len(store))
 
 
-__all__ = ["BuildError", "BuildReport", "Failure", "build", "extract_document",
-           "extract_file", "refresh_links", "store_stats", "validate_store"]
+__all__ = [
+    "BuildError",
+    "BuildReport",
+    "Failure",
+    "build",
+    "extract_document",
+    "extract_file",
+    "refresh_links",
+    "store_stats",
+    "validate_store",
+]

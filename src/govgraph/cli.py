@@ -114,8 +114,10 @@ def _describe(data: dict[str, Any]) -> str:
 @click.option("--max-bytes", type=click.IntRange(min=1), default=10 * 1024 * 1024, show_default=True,
               help="Refuse documents larger than this.")
 @click.option("--no-validate", is_flag=True, help="Skip the final SHACL check of the whole store.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes reading and extracting documents [default: one per core].")
 def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, max_bytes: int,
-          no_validate: bool) -> None:
+          no_validate: bool, workers: int | None) -> None:
     """Load documents (files or folders; default: the bundled data/) into the store.
 
     Every document is read and checked first: if any fails, nothing is written and the
@@ -142,7 +144,7 @@ def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, ma
 
             try:
                 report = govgraph.build(files, store, keep_going=keep_going, progress=advance,
-                                        max_bytes=max_bytes)
+                                        max_bytes=max_bytes, workers=workers)
             except govgraph.BuildError as exc:
                 for failure in exc.failures[1:]:
                     click.echo(f"  also failed: {failure.message}", err=True)
@@ -168,17 +170,20 @@ def _default_data() -> Path:
 
 
 @cli.command()
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes compiled to SPARQL, run in the store (fast at any size); "
+                   "pyshacl: the reference SHACL engine (slow on big stores).")
 @store_option
-def validate(store_path: Path | None) -> None:
+def validate(engine: str, store_path: Path | None) -> None:
     """Check the whole store against the SHACL shapes in ontology/shapes.ttl.
 
     Exit code 0 if it conforms, 1 if it does not, 2 if the check could not run.
 
-    Example: govgraph validate --store /tmp/gg
+    Example: govgraph validate --store /tmp/gg --engine pyshacl
     """
     try:
         with govgraph.EmbeddedStore(store_path, read_only=True) as store:
-            result = govgraph.validate_store(store)
+            result = govgraph.validate_store(store, engine)
     except GovGraphError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

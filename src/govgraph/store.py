@@ -23,8 +23,13 @@ from .results import QueryResult, from_pyoxigraph
 from .terms import from_ox, solution_rows, to_ox
 
 DEFAULT_STORE = Path(".govgraph") / "store"
-DUMP_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
-                "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+DUMP_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 DATASET_FORMATS = ("nq", "trig", "jsonld")
 STORE_ENV = "GOVGRAPH_STORE"
 _VOCAB_NODE = URIRef(str(VOCABULARY_GRAPH) + "#source")
@@ -62,8 +67,9 @@ class EmbeddedStore:
         try:
             if read_only:
                 if not (self.path / "CURRENT").exists():
-                    raise StoreError(f"no store at {self.path}",
-                                     hint="run `govgraph build` first, or pass --store DIR")
+                    raise StoreError(
+                        f"no store at {self.path}", hint="run `govgraph build` first, or pass --store DIR"
+                    )
                 self._store = ox.Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -71,8 +77,10 @@ class EmbeddedStore:
         except OSError as exc:
             message = str(exc)
             if "lock" in message.lower():
-                raise StoreError(f"the store at {self.path} is in use by another govgraph process",
-                                 hint="wait for it to finish and try again") from None
+                raise StoreError(
+                    f"the store at {self.path} is in use by another govgraph process",
+                    hint="wait for it to finish and try again",
+                ) from None
             raise StoreError(f"cannot open the store at {self.path}: {message}") from None
 
     def __enter__(self) -> EmbeddedStore:
@@ -149,10 +157,8 @@ class EmbeddedStore:
 
     def document_hashes(self) -> dict[URIRef, str]:
         """Content hash of every loaded document, to skip unchanged files."""
-        rows = self.select(
-            "SELECT ?g ?hash WHERE { GRAPH ?g { ?g a gg:SourceDocument ; gg:contentHash ?hash } }"
-        )
-        return {row["g"]: str(row["hash"]) for row in rows if "hash" in row}
+        documents = {s for s, _ in self.pairs(RDF.type, GG.SourceDocument)}
+        return {URIRef(d): h for d, h in self.pairs(GG.contentHash) if d in documents and "#" not in d}
 
     def to_graph(self) -> Graph:
         """The union of all graphs as one rdflib Graph, for validation and analysis."""
@@ -164,8 +170,10 @@ class EmbeddedStore:
         return graph
 
     def vocabulary_hash(self) -> str | None:
-        rows = self.select("SELECT ?g ?n ?h WHERE { GRAPH ?g { ?n gg:contentHash ?h } }",
-                           {"g": VOCABULARY_GRAPH, "n": _VOCAB_NODE})
+        rows = self.select(
+            "SELECT ?g ?n ?h WHERE { GRAPH ?g { ?n gg:contentHash ?h } }",
+            {"g": VOCABULARY_GRAPH, "n": _VOCAB_NODE},
+        )
         return str(rows[0]["h"]) if rows else None
 
     # -- writing ----------------------------------------------------------
@@ -185,14 +193,26 @@ class EmbeddedStore:
         fresh = {n: g for n, g in graphs.items() if n not in existing}
         changed = {n: g for n, g in graphs.items() if n in existing}
         quads = [q for name, graph in fresh.items() for q in _quads(graph, name)]
-        quads += [q for name, graph in changed.items() for q in _quads(graph, _staging(name))]
+        quads += [q for name, graph in changed.items() for q in _quads(graph, staging_name(name))]
         if quads:
             self._write(self._store.extend, quads)
         if changed:
             moves = " ;\n".join(
-                f"MOVE SILENT GRAPH <{_checked_iri(_staging(n))}> TO GRAPH <{_checked_iri(n)}>"
+                f"MOVE SILENT GRAPH <{_checked_iri(staging_name(n))}> TO GRAPH <{_checked_iri(n)}>"
                 for n in changed
             )
+            self._write(self._store.update, moves)
+
+    def put_nquads(self, replaced: Iterable[URIRef], nquads: bytes) -> None:
+        """Write N-Quads in one transaction; the `replaced` documents were staged, and are then moved."""
+        self.discard_staging()
+        if nquads:
+            self._write(lambda: self._store.load(nquads, format=ox.RdfFormat.N_QUADS))
+        moves = " ;\n".join(
+            f"MOVE SILENT GRAPH <{_checked_iri(staging_name(n))}> TO GRAPH <{_checked_iri(n)}>"
+            for n in replaced
+        )
+        if moves:
             self._write(self._store.update, moves)
 
     def remove_graphs(self, names: Iterable[URIRef]) -> None:
@@ -230,5 +250,14 @@ class EmbeddedStore:
 _STAGING_SUFFIX = "/staging"
 
 
-def _staging(name: URIRef) -> URIRef:
+def staging_name(name: URIRef) -> URIRef:
+    """Where a new version of a graph is written before it replaces the old one."""
     return URIRef(f"{name}{_STAGING_SUFFIX}")
+
+
+def graph_nquads(graph: Graph, name: URIRef) -> bytes:
+    """A graph as N-Quads in the named graph `name`, serialised by pyoxigraph."""
+    g = ox.NamedNode(str(name))
+    return ox.serialize(
+        (ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph), format=ox.RdfFormat.N_QUADS
+    )
