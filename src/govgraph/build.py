@@ -20,7 +20,7 @@ from rdflib import URIRef
 from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, slugify
 from .errors import DocumentError, ExtractionError, GovGraphError
 from .extract import Extraction, Lexicon, extract
-from .graph import ReferenceRow, SpeechRow, document_iri, extraction_graph, link_triples
+from .graph import ReferenceRow, SpeechRow, document_iri, extraction_triples, link_triples
 from .namespaces import DCTERMS, GG, RDF, RELATED_GRAPH
 from .store import EmbeddedStore, graph_nquads, staging_name
 from .validate import ValidationReport, run_checks, validate_graph, validate_nquads
@@ -98,30 +98,62 @@ def build(
 ) -> BuildReport:
     """Load documents into the store; all-or-nothing unless keep_going.
 
-    Documents are read and extracted in `workers` processes (default: one per core), checked
-    against the shapes in batches, then written one transaction per batch.
+    Documents are read, extracted and checked against the shapes in `workers` processes (default:
+    one per core) while the main process writes them, one transaction per batch. New documents
+    go straight to their graphs and changed ones to staging graphs; if any document fails (and
+    not keep_going), every graph this build wrote is dropped again, so the store ends as it was.
     """
     report = BuildReport()
-    existing = store.document_hashes()
-    tasks = _tasks(iter_document_paths(paths), existing, max_bytes)
-    pending = _prepare_all(tasks, report, progress, workers)
-    for batch in _batches(pending):
-        _validate_batch(batch, report)
-    if report.failures and not keep_going:
-        raise BuildError(report.failures)
-    failed = {f.path for f in report.failures}
-    pending = [p for p in pending if p.path not in failed]
-    store.put_vocabulary(ontology_graph(), vocabulary_hash())
-    for batch in _batches(pending):
-        store.put_nquads([URIRef(p.iri) for p in batch if p.replaces], b"".join(p.nquads for p in batch))
-    report.loaded = sorted(p.path for p in pending)
+    store.discard_staging()  # left by a build that was killed before it finished
+    tasks = _tasks(iter_document_paths(paths), store.document_hashes(), max_bytes)
+    written: list[URIRef] = []
+    replaced: list[URIRef] = []
+    seen: dict[str, str] = {}
+    batch: list[Prepared] = []
+    try:
+        for result in _prepared(tasks, progress, workers):
+            if isinstance(result, Prepared) and result.iri in seen:
+                message = f"{result.path}: has the same name as {seen[result.iri]}; rename one of them"
+                result = Failure(result.path, message)
+            if isinstance(result, Failure):
+                report.failures.append(result)
+            elif isinstance(result, _Unchanged):
+                report.unchanged.append(result.path)
+            else:
+                seen[result.iri] = result.path
+                batch.append(result)
+            if len(batch) >= BATCH_DOCUMENTS and (keep_going or not report.failures):
+                _write(store, batch, written, replaced, report)
+                batch = []
+        if report.failures and not keep_going:
+            raise BuildError(report.failures)
+        _write(store, batch, written, replaced, report)
+        store.move_staged(replaced)
+    except BaseException:
+        if written or replaced:  # roll back: the store ends as it was
+            store.remove_graphs([*written, *(staging_name(n) for n in replaced)])
+        raise
+    report.loaded.sort()
     report.links = refresh_links(store)
-    if pending and RELATED_GRAPH in store.graph_names():
+    if report.loaded and RELATED_GRAPH in store.graph_names():
         from .related import materialise_related  # numerical stack, loaded only when needed
 
         materialise_related(store)  # keep materialised related speeches in step with the documents
     report.triples = len(store)
     return report
+
+
+def _write(store: EmbeddedStore, batch: list[Prepared], written: list[URIRef], replaced: list[URIRef],
+           report: BuildReport) -> None:
+    """One transaction for a batch; the vocabulary goes in with the first."""
+    if not batch:
+        return
+    if not written and not replaced:
+        store.put_vocabulary(ontology_graph(), vocabulary_hash())
+    store.put_nquads(b"".join(p.nquads for p in batch))
+    written.extend(URIRef(p.iri) for p in batch if not p.replaces)
+    replaced.extend(URIRef(p.iri) for p in batch if p.replaces)
+    report.loaded.extend(p.path for p in batch)
 
 
 @dataclass(frozen=True)
@@ -149,6 +181,7 @@ class _Unchanged:
 
 BATCH_DOCUMENTS = 1000  # per validation and per write transaction: bounded memory at any corpus size
 PARALLEL_FROM = 40  # below this many files, starting processes costs more than it saves
+CHUNK_DOCUMENTS = 32  # documents a worker prepares and validates together
 
 
 def _tasks(paths: Iterable[Path], existing: dict[URIRef, str], max_bytes: int) -> list[_Task]:
@@ -174,71 +207,58 @@ def _prepare(task: _Task) -> Prepared | Failure | _Unchanged:
         task.path,
         str(iri),
         document.content_hash,
-        graph_nquads(extraction_graph(extraction), graph_name),
+        graph_nquads(extraction_triples(extraction), graph_name),
         task.previous_hash is not None,
     )
 
 
-def _prepare_all(
-    tasks: list[_Task], report: BuildReport, progress: Progress | None, workers: int | None
-) -> list[Prepared]:
-    """Every document prepared, in file order; failures and unchanged files go to the report."""
-    workers = workers or os.cpu_count() or 1
-    if workers > 1 and len(tasks) >= PARALLEL_FROM:
-        # fork: workers inherit the loaded lexicon and never touch the store
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-        context = multiprocessing.get_context(method)
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                results = list(_reported(pool.map(_prepare, tasks, chunksize=8), tasks, progress))
-        except BrokenProcessPool:
-            raise GovGraphError("a worker process stopped before the documents were read; nothing was loaded",
-                                hint="out of memory? try --workers 1") from None
-    else:
-        results = list(_reported(map(_prepare, tasks), tasks, progress))
-    prepared: dict[str, Prepared] = {}
-    for result in results:
-        if isinstance(result, Failure):
-            report.failures.append(result)
-        elif isinstance(result, _Unchanged):
-            report.unchanged.append(result.path)
-        elif result.iri in prepared:
-            report.failures.append(
-                Failure(
-                    result.path,
-                    (f"{result.path}: has the same name as {prepared[result.iri].path}; rename one of them"),
-                )
-            )
-        else:
-            prepared[result.iri] = result
-    return list(prepared.values())
+def _prepare_chunk(tasks: list[_Task]) -> list[Prepared | Failure | _Unchanged]:
+    """Prepare a few documents and check them against the shapes together (runs in a worker)."""
+    results = [_prepare(task) for task in tasks]
+    ready = [r for r in results if isinstance(r, Prepared)]
+    if not ready or validate_nquads(b"".join(p.nquads for p in ready)).conforms:
+        return results
+    checked: list[Prepared | Failure | _Unchanged] = []
+    for result in results:  # the slow path: find which documents break the shapes
+        if isinstance(result, Prepared):
+            verdict = validate_nquads(result.nquads)
+            if not verdict.conforms:
+                result = Failure(result.path, f"{result.path}: {verdict.violations[0].message}")
+        checked.append(result)
+    if not any(isinstance(r, Failure) for r in checked):
+        checked[0] = Failure(tasks[0].path, f"{tasks[0].path}: breaks the shapes with its neighbours")
+    return checked
 
 
 def _reported(
-    results: Iterable[Prepared | Failure | _Unchanged], tasks: list[_Task], progress: Progress | None
+    results: Iterable[list[Prepared | Failure | _Unchanged]],
+    chunks: list[list[_Task]],
+    progress: Progress | None,
 ) -> Iterator[Prepared | Failure | _Unchanged]:
-    for task, result in zip(tasks, results, strict=True):
-        if progress:
-            progress(task.path)
-        yield result
+    for chunk, chunk_results in zip(chunks, results, strict=True):
+        for task, result in zip(chunk, chunk_results, strict=True):
+            if progress:
+                progress(task.path)
+            yield result
 
 
-def _batches(items: list[Prepared]) -> Iterator[list[Prepared]]:
-    for start in range(0, len(items), BATCH_DOCUMENTS):
-        yield items[start : start + BATCH_DOCUMENTS]
-
-
-def _validate_batch(batch: list[Prepared], report: BuildReport) -> None:
-    """Check a batch of new documents, with the vocabularies, against the shapes before writing."""
-    if not batch or validate_nquads(b"".join(p.nquads for p in batch)).conforms:
+def _prepared(tasks: list[_Task], progress: Progress | None,
+              workers: int | None) -> Iterator[Prepared | Failure | _Unchanged]:
+    """Every document prepared and checked, in file order, as soon as its chunk is ready."""
+    workers = workers or os.cpu_count() or 1
+    chunks = [tasks[i:i + CHUNK_DOCUMENTS] for i in range(0, len(tasks), CHUNK_DOCUMENTS)]
+    if workers <= 1 or len(tasks) < PARALLEL_FROM:
+        yield from _reported(map(_prepare_chunk, chunks), chunks, progress)
         return
-    before = len(report.failures)
-    for item in batch:  # the slow path: find which documents break the shapes
-        result = validate_nquads(item.nquads)
-        if not result.conforms:
-            report.failures.append(Failure(item.path, f"{item.path}: {result.violations[0].message}"))
-    if len(report.failures) == before:
-        report.failures.append(Failure("(batch)", "the documents break the shapes only together"))
+    # fork: workers inherit the loaded lexicon and never touch the store
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    try:
+        context = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            yield from _reported(pool.map(_prepare_chunk, chunks), chunks, progress)
+    except BrokenProcessPool:
+        raise GovGraphError("a worker process stopped while reading documents; nothing was loaded",
+                            hint="out of memory? try --workers 1") from None
 
 
 def refresh_links(store: EmbeddedStore) -> int:

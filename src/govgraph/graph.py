@@ -61,13 +61,13 @@ def date_literal(iso: str) -> Literal:
 
 @dataclass
 class _Builder:
-    graph: Graph
+    triples: set[Triple]
     doc: URIRef
     speech: URIRef
     slug: str
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.graph.add((s, p, o))
+        self.triples.add((s, p, o))
 
     def fact(self, p: URIRef, o: URIRef | Literal, evidence: Evidence | None,
              s: URIRef | None = None) -> None:
@@ -90,9 +90,17 @@ class _Builder:
 
 def extraction_graph(extraction: Extraction) -> Graph:
     """All triples one document yields, to be stored in the named graph document_iri(slug)."""
+    graph = Graph()
+    for triple in extraction_triples(extraction):
+        graph.add(triple)
+    return graph
+
+
+def extraction_triples(extraction: Extraction) -> set[Triple]:
+    """The triples of extraction_graph without building an rdflib Graph (the loader's fast path)."""
     document = extraction.document
     slug = document.slug
-    b = _Builder(Graph(), document_iri(slug), speech_iri(slug), slug)
+    b = _Builder(set(), document_iri(slug), speech_iri(slug), slug)
     _document_triples(b, extraction)
     _speech_triples(b, extraction)
     _speaker_triples(b, extraction)
@@ -107,7 +115,7 @@ def extraction_graph(extraction: Extraction) -> Graph:
             _new_organisation(b, org, dept.label, GG.Department)
         b.fact(GG.mentionsDepartment, org, dept.evidence)
     _reference_triples(b, extraction)
-    return b.graph
+    return b.triples
 
 
 def _document_triples(b: _Builder, extraction: Extraction) -> None:

@@ -203,14 +203,15 @@ class EmbeddedStore:
             )
             self._write(self._store.update, moves)
 
-    def put_nquads(self, replaced: Iterable[URIRef], nquads: bytes) -> None:
-        """Write N-Quads in one transaction; the `replaced` documents were staged, and are then moved."""
-        self.discard_staging()
+    def put_nquads(self, nquads: bytes) -> None:
+        """Write graphs serialised as N-Quads, in one transaction."""
         if nquads:
             self._write(lambda: self._store.load(nquads, format=ox.RdfFormat.N_QUADS))
+
+    def move_staged(self, names: Iterable[URIRef]) -> None:
+        """Swap staged new versions in for their graphs, all in one update."""
         moves = " ;\n".join(
-            f"MOVE SILENT GRAPH <{_checked_iri(staging_name(n))}> TO GRAPH <{_checked_iri(n)}>"
-            for n in replaced
+            f"MOVE SILENT GRAPH <{_checked_iri(staging_name(n))}> TO GRAPH <{_checked_iri(n)}>" for n in names
         )
         if moves:
             self._write(self._store.update, moves)
@@ -255,8 +256,8 @@ def staging_name(name: URIRef) -> URIRef:
     return URIRef(f"{name}{_STAGING_SUFFIX}")
 
 
-def graph_nquads(graph: Graph, name: URIRef) -> bytes:
-    """A graph as N-Quads in the named graph `name`, serialised by pyoxigraph."""
+def graph_nquads(graph: Iterable[tuple[Node, Node, Node]], name: URIRef) -> bytes:
+    """Triples (an rdflib Graph or any iterable) as N-Quads in the graph `name`, serialised by pyoxigraph."""
     g = ox.NamedNode(str(name))
     return ox.serialize(
         (ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph), format=ox.RdfFormat.N_QUADS
