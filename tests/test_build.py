@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 
@@ -114,3 +115,44 @@ def test_a_second_writer_gets_a_clear_error(store_dir: Path):
 def test_reading_a_missing_store_says_what_to_do(tmp_path: Path):
     with pytest.raises(StoreError, match="govgraph build"):
         govgraph.EmbeddedStore(tmp_path / "none", read_only=True)
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of two documents and parallel workers from four files, to exercise those paths."""
+    building = importlib.import_module("govgraph.build")  # the module: govgraph.build is the function
+    monkeypatch.setattr(building, "BATCH_DOCUMENTS", 2)
+    monkeypatch.setattr(building, "CHUNK_DOCUMENTS", 3)
+    monkeypatch.setattr(building, "PARALLEL_FROM", 4)
+
+
+def test_parallel_bulk_and_serial_builds_give_the_same_graph(built, tmp_path, small_batches):
+    _build(tmp_path / "parallel", [DATA], workers=2)
+    _build(tmp_path / "bulk", [DATA], workers=2, bulk=True)
+    assert _dump(tmp_path / "parallel") == _dump(built) == _dump(tmp_path / "bulk")
+
+
+def test_bulk_refuses_a_store_that_holds_data(built, tmp_path):
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir)
+    with pytest.raises(StoreError, match="only into an empty store"):
+        _build(store_dir, [DATA], bulk=True)
+
+
+def test_a_late_failure_rolls_back_the_batches_already_written(built, tmp_path, small_batches, monkeypatch):
+    writes = []
+    original = govgraph.EmbeddedStore.put_nquads
+    monkeypatch.setattr(govgraph.EmbeddedStore, "put_nquads",
+                        lambda self, *a, **k: (writes.append(1), original(self, *a, **k)))
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir)
+    before = _dump(store_dir)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for number, path in enumerate(sorted(DATA.iterdir())):
+        shutil.copy(path, docs / f"a{number:02d}-{path.name}")  # new documents, written in batches
+    (docs / "zz-last.txt").write_bytes(b"\xff\xfe\x00binary\x00")  # fails after the rest were written
+    with pytest.raises(govgraph.BuildError, match=r"zz-last\.txt"):
+        _build(store_dir, [docs], workers=2)
+    assert len(writes) >= 3  # batches were written before the failure came in
+    assert _dump(store_dir) == before

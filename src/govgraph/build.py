@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, slugify
-from .errors import DocumentError, ExtractionError, GovGraphError
+from .errors import DocumentError, ExtractionError, GovGraphError, StoreError
 from .extract import Extraction, Lexicon, extract
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_triples, link_triples
 from .namespaces import DCTERMS, GG, RDF, RELATED_GRAPH
@@ -95,6 +95,7 @@ def build(
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
+    bulk: bool = False,
 ) -> BuildReport:
     """Load documents into the store; all-or-nothing unless keep_going.
 
@@ -102,8 +103,13 @@ def build(
     one per core) while the main process writes them, one transaction per batch. New documents
     go straight to their graphs and changed ones to staging graphs; if any document fails (and
     not keep_going), every graph this build wrote is dropped again, so the store ends as it was.
+    `bulk` (only into an empty store) trades transactions for speed: an interrupted bulk build
+    leaves a partial store, to delete and build again.
     """
     report = BuildReport()
+    if bulk and len(store):
+        raise StoreError(f"--bulk loads only into an empty store; {store.path} holds {len(store):,} quads",
+                         hint="build without --bulk, or into a new --store")
     store.discard_staging()  # left by a build that was killed before it finished
     tasks = _tasks(iter_document_paths(paths), store.document_hashes(), max_bytes)
     written: list[URIRef] = []
@@ -123,11 +129,11 @@ def build(
                 seen[result.iri] = result.path
                 batch.append(result)
             if len(batch) >= BATCH_DOCUMENTS and (keep_going or not report.failures):
-                _write(store, batch, written, replaced, report)
+                _write(store, batch, written, replaced, report, bulk)
                 batch = []
         if report.failures and not keep_going:
             raise BuildError(report.failures)
-        _write(store, batch, written, replaced, report)
+        _write(store, batch, written, replaced, report, bulk)
         store.move_staged(replaced)
     except BaseException:
         if written or replaced:  # roll back: the store ends as it was
@@ -144,13 +150,13 @@ def build(
 
 
 def _write(store: EmbeddedStore, batch: list[Prepared], written: list[URIRef], replaced: list[URIRef],
-           report: BuildReport) -> None:
+           report: BuildReport, bulk: bool) -> None:
     """One transaction for a batch; the vocabulary goes in with the first."""
     if not batch:
         return
     if not written and not replaced:
         store.put_vocabulary(ontology_graph(), vocabulary_hash())
-    store.put_nquads(b"".join(p.nquads for p in batch))
+    store.put_nquads(b"".join(p.nquads for p in batch), bulk=bulk)
     written.extend(URIRef(p.iri) for p in batch if not p.replaces)
     replaced.extend(URIRef(p.iri) for p in batch if p.replaces)
     report.loaded.extend(p.path for p in batch)

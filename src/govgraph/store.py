@@ -203,10 +203,12 @@ class EmbeddedStore:
             )
             self._write(self._store.update, moves)
 
-    def put_nquads(self, nquads: bytes) -> None:
-        """Write graphs serialised as N-Quads, in one transaction."""
+    def put_nquads(self, nquads: bytes, bulk: bool = False) -> None:
+        """Write graphs serialised as N-Quads: in one transaction, or with bulk=True by RocksDB's
+        bulk loader (about twice as fast, but a crash midway leaves part of the batch)."""
         if nquads:
-            self._write(lambda: self._store.load(nquads, format=ox.RdfFormat.N_QUADS))
+            method = self._store.bulk_load if bulk else self._store.load
+            self._write(lambda: method(nquads, format=ox.RdfFormat.N_QUADS))
 
     def move_staged(self, names: Iterable[URIRef]) -> None:
         """Swap staged new versions in for their graphs, all in one update."""
