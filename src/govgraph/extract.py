@@ -383,6 +383,15 @@ class _Context:
     sentences: list[Sentence]
     org_mentions: dict[str, list[tuple[str, bool, Sentence]]] = field(default_factory=dict)
 
+    @cached_property
+    def names_in_sentence(self) -> dict[int, list[str]]:
+        """The organisation names found in each sentence (by its start), looked up once per sentence."""
+        found: dict[int, list[str]] = {}
+        for mentions in self.org_mentions.values():
+            for words, _, where in mentions:
+                found.setdefault(where.start, []).append(words)
+        return found
+
     def is_organisation(self, text: str) -> bool:
         """Words that name a body: in the gazetteer, an acronym, or with an organisation noun."""
         text = _TRAILING_PAREN.sub("", text).strip()
@@ -957,10 +966,8 @@ def find_themes(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
 def _masked(ctx: _Context, sentence: Sentence) -> str:
     """The sentence with organisation names blanked out."""
     text = sentence.text
-    for mentions in ctx.org_mentions.values():
-        for words, _, where in mentions:
-            if where is sentence:
-                text = text.replace(words, " ")
+    for words in ctx.names_in_sentence.get(sentence.start, ()):
+        text = text.replace(words, " ")
     return text
 
 
