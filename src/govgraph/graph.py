@@ -273,8 +273,13 @@ def resolve_reference(ref: ReferenceRow, speeches: Sequence[SpeechRow]) -> URIRe
 
 def link_triples(refs: Iterable[ReferenceRow], speeches: Sequence[SpeechRow]) -> Iterator[Triple]:
     """gg:resolvesTo and gg:follows / gg:refersTo for every reference that resolves."""
+    by_speaker: dict[str, list[SpeechRow]] = {}
+    for row in speeches:
+        by_speaker.setdefault(row.speaker_slug, []).append(row)
     for ref in refs:
-        target = resolve_reference(ref, speeches)
+        # a named speaker narrows the candidates at once: resolution stays linear in the corpus
+        pool = by_speaker.get(slugify(ref.speaker), []) if ref.speaker else speeches
+        target = resolve_reference(ref, pool)
         if target is None:
             continue
         yield ref.reference, GG.resolvesTo, target
