@@ -156,3 +156,24 @@ def test_a_late_failure_rolls_back_the_batches_already_written(built, tmp_path, 
         _build(store_dir, [docs], workers=2)
     assert len(writes) >= 3  # batches were written before the failure came in
     assert _dump(store_dir) == before
+
+
+def test_the_graph_does_not_depend_on_the_process(tmp_path):
+    """Processes with different string hashing extract the same facts (no set-order accidents)."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import json, sys, govgraph\n"
+              "from govgraph.graph import extraction_triples\n"
+              "for path in sorted(sys.argv[1:]):\n"
+              "    extraction = govgraph.extract_file(path)\n"
+              "    print(json.dumps(extraction.to_json(), sort_keys=True))\n"
+              "    print(sorted(map(str, extraction_triples(extraction))))\n")
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", script, *map(str, DATA.iterdir())], check=True,
+                              capture_output=True, env=env)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1

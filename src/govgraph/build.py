@@ -96,6 +96,7 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
     bulk: bool = False,
+    batch_size: int | None = None,
 ) -> BuildReport:
     """Load documents into the store; all-or-nothing unless keep_going.
 
@@ -103,7 +104,8 @@ def build(
     one per core) while the main process writes them, one transaction per batch. New documents
     go straight to their graphs and changed ones to staging graphs; if any document fails (and
     not keep_going), every graph this build wrote is dropped again, so the store ends as it was.
-    `bulk` (only into an empty store) trades transactions for speed: an interrupted bulk build
+    `batch_size` documents go in each transaction. `bulk` (only into an empty store) trades
+    transactions for speed: an interrupted bulk build
     leaves a partial store, to delete and build again.
     """
     report = BuildReport()
@@ -128,7 +130,7 @@ def build(
             else:
                 seen[result.iri] = result.path
                 batch.append(result)
-            if len(batch) >= BATCH_DOCUMENTS and (keep_going or not report.failures):
+            if len(batch) >= (batch_size or BATCH_DOCUMENTS) and (keep_going or not report.failures):
                 _write(store, batch, written, replaced, report, bulk)
                 batch = []
         if report.failures and not keep_going:

@@ -119,8 +119,10 @@ def _describe(data: dict[str, Any]) -> str:
 @click.option("--bulk", is_flag=True,
               help="First load of a big corpus into an empty store: about twice as fast, not transactional "
                    "(if interrupted, delete the store and build again).")
+@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Documents written per transaction (each batch is visible whole or not at all).")
 def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, max_bytes: int,
-          no_validate: bool, workers: int | None, bulk: bool) -> None:
+          no_validate: bool, workers: int | None, bulk: bool, batch_size: int) -> None:
     """Load documents (files or folders; default: the bundled data/) into the store.
 
     Every document is read and checked first: if any fails, nothing is written and the
@@ -147,7 +149,8 @@ def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, ma
 
             try:
                 report = govgraph.build(files, store, keep_going=keep_going, progress=advance,
-                                        max_bytes=max_bytes, workers=workers, bulk=bulk)
+                                        max_bytes=max_bytes, workers=workers, bulk=bulk,
+                                        batch_size=batch_size)
             except govgraph.BuildError as exc:
                 for failure in exc.failures[1:]:
                     click.echo(f"  also failed: {failure.message}", err=True)

@@ -1,0 +1,115 @@
+"""Faults: builds killed at random moments, two builds at once, reads during a build. Nothing is lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import govgraph
+
+from .conftest import DATA
+
+KILLS = 6
+COPIES = 8  # 15 documents x 8 = 120 documents, written 10 per transaction
+
+
+@pytest.fixture(scope="module")
+def many_docs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("many")
+    for copy in range(COPIES):
+        for path in sorted(DATA.iterdir()):
+            shutil.copy(path, folder / f"c{copy}-{path.name}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(many_docs, tmp_path_factory) -> dict[str, frozenset[str]]:
+    """The graphs of a build that ran to the end: graph name -> its quads."""
+    store = tmp_path_factory.mktemp("reference") / "store"
+    assert _build(many_docs, store).wait(timeout=300) == 0
+    return _graphs(store)
+
+
+def _build(docs: Path, store: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "govgraph", "build", str(docs), "--store", str(store), "--batch", "10",
+               "--workers", "2", "--no-validate", *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _graphs(store: Path) -> dict[str, frozenset[str]]:
+    opened = ox.Store.read_only(str(store))
+    graphs: dict[str, set[str]] = defaultdict(set)
+    for quad in opened:
+        graphs[str(quad.graph_name)].add(f"{quad.subject} {quad.predicate} {quad.object}")
+    return {name: frozenset(quads) for name, quads in graphs.items()}
+
+
+def _documents(graphs: dict[str, frozenset[str]]) -> set[str]:
+    return {name for name in graphs if "/id/document/" in name}
+
+
+def test_builds_killed_at_random_moments_lose_nothing_and_finish_on_rerun(many_docs, reference, tmp_path):
+    rng = random.Random(20261125)
+    store = tmp_path / "store"
+    survived = []
+    for _ in range(KILLS):
+        process = _build(many_docs, store)
+        time.sleep(rng.uniform(0.5, 6.0))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        graphs = _graphs(store)  # the store opens after every kill
+        for name in _documents(graphs):  # every document present is whole, never half
+            assert graphs[name] == reference[name], f"{name} is incomplete after a kill"
+        survived.append(len(_documents(graphs)))
+        with govgraph.EmbeddedStore(store, read_only=True) as opened:
+            assert govgraph.validate_store(opened).conforms
+    assert _build(many_docs, store).wait(timeout=300) == 0
+    final = _graphs(store)
+    assert final == reference, "re-running the build must complete the graph, with nothing doubled"
+    assert max(survived) > 0, f"no kill landed after a commit: {survived}"
+
+
+def test_two_builds_at_once_one_waits_or_fails_clearly(many_docs, tmp_path):
+    store = tmp_path / "store"
+    first = _build(many_docs, store)
+    time.sleep(1.5)
+    second = _build(many_docs, store)
+    _, err = second.communicate(timeout=120)
+    assert first.wait(timeout=300) == 0
+    message = err.decode()
+    assert second.returncode == 1, message
+    assert message.startswith("Error: the store at") and "in use by another govgraph process" in message
+    assert "Traceback" not in message
+    with govgraph.EmbeddedStore(store, read_only=True) as opened:
+        assert govgraph.validate_store(opened).conforms
+
+
+def test_reads_during_a_build_see_whole_documents(many_docs, reference, tmp_path):
+    store = tmp_path / "store"
+    process = _build(many_docs, store)
+    seen = set()
+    try:
+        while process.poll() is None:
+            if (store / "CURRENT").exists():
+                try:
+                    graphs = _graphs(store)
+                except OSError:
+                    continue
+                for name in _documents(graphs):
+                    assert graphs[name] == reference[name], f"a reader saw half of {name}"
+                seen.add(len(_documents(graphs)))
+            time.sleep(0.2)
+    finally:
+        process.wait(timeout=300)
+    assert process.returncode == 0
+    assert len(seen) >= 2, f"the reads should have caught the build between batches: {seen}"
