@@ -959,7 +959,7 @@ def find_themes(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
             facts.setdefault(key, ConceptFact(key, lexicon.themes[key][0], sentence.evidence))
     found = set(facts)
     specific = [k for k in found if not any(k in lexicon.broader.get(o, ()) for o in found)]
-    ranked = sorted(specific, key=lambda k: (-counts[k], facts[k].evidence.start, k))  # total order: any process
+    ranked = sorted(specific, key=lambda k: (-counts[k], facts[k].evidence.start, k))  # a total order
     return [facts[k] for k in ranked[:MAX_THEMES]]
 
 
