@@ -91,7 +91,8 @@ def test_two_builds_at_once_one_waits_or_fails_clearly(many_docs, tmp_path):
         _, err = process.communicate(timeout=300)
         outcomes[process.returncode] = err.decode()
     assert set(outcomes) == {0, 1}, outcomes  # one build finishes, the other stops at once
-    assert outcomes[1].startswith("Error: the store at") and "in use by another govgraph process" in outcomes[1]
+    assert outcomes[1].startswith("Error: the store at")
+    assert "in use by another govgraph process" in outcomes[1]
     assert "Traceback" not in outcomes[1]
     with govgraph.EmbeddedStore(store, read_only=True) as opened:
         assert govgraph.validate_store(opened).conforms
