@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
@@ -33,11 +34,17 @@ def many_docs(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(many_docs, tmp_path_factory) -> dict[str, frozenset[str]]:
-    """The graphs of a build that ran to the end: graph name -> its quads."""
+def reference_store(many_docs, tmp_path_factory) -> Path:
+    """A build that ran to the end."""
     store = tmp_path_factory.mktemp("reference") / "store"
     assert _build(many_docs, store).wait(timeout=300) == 0
-    return _graphs(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def reference(reference_store) -> dict[str, frozenset[str]]:
+    """The reference build's graphs: graph name -> its quads."""
+    return _graphs(reference_store)
 
 
 def _build(docs: Path, store: Path, *extra: str) -> subprocess.Popen:
@@ -47,11 +54,21 @@ def _build(docs: Path, store: Path, *extra: str) -> subprocess.Popen:
 
 
 def _graphs(store: Path) -> dict[str, frozenset[str]]:
-    opened = ox.Store.read_only(str(store))
+    return _by_graph(ox.Store.read_only(str(store)))
+
+
+def _by_graph(quads) -> dict[str, frozenset[str]]:
     graphs: dict[str, set[str]] = defaultdict(set)
-    for quad in opened:
+    for quad in quads:
         graphs[str(quad.graph_name)].add(f"{quad.subject} {quad.predicate} {quad.object}")
-    return {name: frozenset(quads) for name, quads in graphs.items()}
+    return {name: frozenset(triples) for name, triples in graphs.items()}
+
+
+def _remote_graphs(server) -> dict[str, frozenset[str]]:
+    """Every named graph on the server, read back through the Graph Store Protocol."""
+    request = urllib.request.Request(server.gsp_url, headers={"Accept": "application/n-quads"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return _by_graph(ox.parse(response.read(), format=ox.RdfFormat.N_QUADS))
 
 
 def _documents(graphs: dict[str, frozenset[str]]) -> set[str]:
@@ -117,3 +134,22 @@ def test_reads_during_a_build_see_whole_documents(many_docs, reference, tmp_path
         process.wait(timeout=300)
     assert process.returncode == 0
     assert len(seen) >= 2, f"the reads should have caught the build between batches: {seen}"
+
+
+def test_pushes_killed_at_random_moments_are_finished_by_pushing_again(reference_store, reference, tmp_path):
+    from .servers import oxigraph_server
+
+    rng = random.Random(7)
+    command = [sys.executable, "-m", "govgraph", "push", "--store", str(reference_store), "--retries", "1"]
+    with oxigraph_server(tmp_path / "remote") as server:
+        for _ in range(KILLS):
+            push = subprocess.Popen([*command, "--endpoint", server.gsp_url], start_new_session=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(rng.uniform(0.2, 2.5))
+            os.killpg(push.pid, signal.SIGKILL)
+            push.wait(timeout=30)
+            for name, triples in _remote_graphs(server).items():  # whatever arrived, arrived whole
+                assert triples == reference[name], f"{name} arrived half pushed"
+        finished = subprocess.run([*command, "--endpoint", server.gsp_url], capture_output=True, timeout=300)
+        assert finished.returncode == 0, finished.stderr.decode()
+        assert _remote_graphs(server) == reference
