@@ -20,6 +20,9 @@ demo: $(BIN)/.installed
 	$(BIN)/govgraph build data --store $(STORE)
 	$(BIN)/govgraph related --materialise --top 5 --store $(STORE)
 	$(BIN)/govgraph related "strategy is delivery" --top 3 --store $(STORE)
+	$(BIN)/govgraph query pressures-by-department --store $(STORE) | head -12
+	$(BIN)/govgraph export --format html -o .govgraph/graph.html --store $(STORE)
+	@echo "open .govgraph/graph.html in a browser to explore the graph"
 	$(BIN)/govgraph extract data/ifg-2014-bracken-strategy-is-delivery.txt
 
 ## system-deps: install the Debian tools the tests start (as root); tests needing a missing one skip and say why
