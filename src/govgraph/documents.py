@@ -205,9 +205,10 @@ def _markdown_document(text: str, name: str, content_hash: str, source: str | No
                             "the file looks truncated")
     if front:
         try:
-            loaded = yaml.safe_load(front.group(1)) or {}
+            loaded = yaml.load(front.group(1), Loader=_FrontMatterLoader) or {}
         except yaml.YAMLError as exc:
-            raise DocumentError(f"{name}: front matter is not valid YAML ({exc.problem})") from None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise DocumentError(f"{name}: front matter is not valid YAML ({problem})") from None
         if not isinstance(loaded, dict):
             raise DocumentError(f"{name}: front matter is not a mapping of keys to values")
         metadata = {str(k): _front_value(v) for k, v in loaded.items()}
@@ -220,6 +221,15 @@ def _markdown_document(text: str, name: str, content_hash: str, source: str | No
     return Document(name=name, media_type="text/markdown", blocks=doc.blocks,
                     content_hash=content_hash, title=title, headings=doc.headings,
                     metadata=MappingProxyType(metadata), source=source)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML without aliases: a few hundred bytes of nested aliases expand to gigabytes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed in front matter")
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def _front_value(value: object) -> str:
@@ -244,10 +254,7 @@ def _html_document(text: str, name: str, content_hash: str, source: str | None,
     for tag in root.find_all(_is_chrome):
         tag.decompose()
     headings = tuple(_clean_line(h.get_text(" ")) for h in root.find_all("h1"))
-    for tag in root.find_all(_BLOCK_TAGS):
-        tag.insert_before(_PARA)
-        tag.insert_after(_PARA)
-    blocks = _keep_blocks(root.get_text().split(_PARA))
+    blocks = _keep_blocks(_block_text(root).split(_PARA))
     if not blocks:
         raise DocumentError(f"{name}: the page has no article text")
     h1 = next((h for h in headings if h), None)
@@ -257,6 +264,24 @@ def _html_document(text: str, name: str, content_hash: str, source: str | None,
     return Document(name=name, media_type="text/html", blocks=blocks, content_hash=content_hash,
                     title=title, headings=headings, metadata=MappingProxyType(metadata),
                     source=source)
+
+
+def _block_text(root: Tag) -> str:
+    """The page's text with a break wherever the enclosing block changes.
+
+    Reading strings in order, rather than inserting markers into the tree, keeps this linear
+    however deeply the page nests its elements.
+    """
+    pieces: list[str] = []
+    current: Tag | None = None
+    blocks = set(_BLOCK_TAGS)
+    for string in root.strings:
+        block = next((p for p in string.parents if p.name in blocks or p is root), root)
+        if block is not current:
+            pieces.append(_PARA)
+            current = block
+        pieces.append(str(string))
+    return "".join(pieces)
 
 
 def _html_metadata(soup: BeautifulSoup) -> dict[str, str]:

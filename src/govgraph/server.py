@@ -50,6 +50,7 @@ SHORT_NAMES = {
     "jsonld": "application/ld+json",
 }
 SPARQL_PATHS = ("/sparql", "/query")
+DRAIN_LIMIT = 64 * 1024 * 1024  # oversized bodies up to this are read and dropped before the 413
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class _Handler(BaseHTTPRequestHandler):
             length = -1
         if length < 0 or length > self.server.settings.max_request_bytes:
             self.close_connection = True
+            self._discard(length)  # a client still sending its body would see a reset, not the 413
             self._send(
                 413,
                 "text/plain",
@@ -262,6 +264,19 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return None
         return self.rfile.read(length)
+
+    def _discard(self, length: int) -> None:
+        """Read and drop an oversized body, up to a bound, with a short timeout."""
+        remaining = min(max(length, 0), DRAIN_LIMIT)
+        self.connection.settimeout(5)
+        try:
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 65536))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+        except OSError:
+            pass
 
     def _refuse_update(self) -> None:
         self._send(403, "text/plain", b"this endpoint is read-only: updates are refused")
@@ -294,6 +309,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default of 5 resets clients when many connect at once
 
     def __init__(self, settings: ServerSettings, verbose: bool) -> None:
         self.settings = settings
