@@ -177,3 +177,31 @@ def test_the_graph_does_not_depend_on_the_process(tmp_path):
                               capture_output=True, env=env)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def _default_is_the_union(store_dir: Path) -> bool:
+    """The store's invariant: its default graph holds each triple of its named graphs, once."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_dir))
+    default, named = set(), set()
+    for quad in store:
+        triple = (str(quad.subject), str(quad.predicate), str(quad.object))
+        (default if isinstance(quad.graph_name, ox.DefaultGraph) else named).add(triple)
+    return default == named
+
+
+def test_the_default_graph_stays_the_union_through_changes(built, tmp_path):
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir)
+    assert _default_is_the_union(store_dir)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    changed = docs / "ifg-2014-bracken-strategy-is-delivery.txt"
+    text = (DATA / changed.name).read_text(encoding="utf-8")
+    changed.write_text(text.replace("procurement", "buying").replace("security", "safety"), encoding="utf-8")
+    report = _build(store_dir, [docs])
+    assert report.loaded and _default_is_the_union(store_dir)
+    with govgraph.EmbeddedStore(store_dir) as store:
+        store.remove_graphs([ID["document/ifg-2014-bracken-strategy-is-delivery"]])
+    assert _default_is_the_union(store_dir)

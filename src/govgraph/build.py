@@ -210,12 +210,13 @@ def _prepare(task: _Task) -> Prepared | Failure | _Unchanged:
     except (DocumentError, ExtractionError) as exc:
         return Failure(task.path, str(exc))
     iri = document_iri(document.slug)
-    graph_name = staging_name(iri) if task.previous_hash else iri
+    staged = task.previous_hash is not None  # a new version: staged, joins the default graph when moved in
+    graph_name = staging_name(iri) if staged else iri
     return Prepared(
         task.path,
         str(iri),
         document.content_hash,
-        graph_nquads(extraction_triples(extraction), graph_name),
+        graph_nquads(extraction_triples(extraction), graph_name, also_default=not staged),
         task.previous_hash is not None,
     )
 
@@ -301,7 +302,7 @@ def refresh_links(store: EmbeddedStore) -> int:
 
 def store_stats(store: EmbeddedStore) -> dict[str, int]:
     """Headline counts of what the store holds."""
-    counts = {"triples": len(store)}
+    counts = {"triples": store.triple_count()}
     queries = {
         "documents": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gg:SourceDocument ; gg:fileName ?f }",
         "speeches": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gg:Speech }",

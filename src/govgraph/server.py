@@ -26,6 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import StoreError
+from .store import needs_union
 
 RESULT_TYPES = {  # media type -> pyoxigraph results format, first is the default
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -80,6 +81,7 @@ def _worker_main(path: str, conn: Connection) -> None:
     """Answer queries from the pipe until it closes; reopen the store when a build changed it."""
     store: Any = None
     signature: Any = None
+    union = False
     while True:
         try:
             sparql, accept = conn.recv()
@@ -89,16 +91,17 @@ def _worker_main(path: str, conn: Connection) -> None:
             current = _store_signature(path)
             if store is None or current != signature:
                 store, signature = ox.Store.read_only(path), current
-            conn.send(("ok", *answer(store, sparql, accept)))
+                union = needs_union(store)
+            conn.send(("ok", *answer(store, sparql, accept, union)))
         except SyntaxError as exc:
             conn.send(("error", 400, f"malformed query: {exc}"))
         except Exception as exc:  # a worker reports every failure rather than dying
             conn.send(("error", 500, f"{type(exc).__name__}: {exc}"))
 
 
-def answer(store: Any, sparql: str, accept: str) -> tuple[str, bytes]:
-    """Run one query and serialise its answer in the negotiated format."""
-    results = store.query(sparql, use_default_graph_as_union=True)
+def answer(store: Any, sparql: str, accept: str, union: bool = False) -> tuple[str, bytes]:
+    """Run one query over the deduplicated default graph and serialise it in the negotiated format."""
+    results = store.query(sparql, use_default_graph_as_union=union)
     if isinstance(results, ox.QueryTriples):
         media_type = negotiate(accept, GRAPH_TYPES)
         return media_type, results.serialize(format=GRAPH_TYPES[media_type])

@@ -82,6 +82,20 @@ class EmbeddedStore:
                     hint="wait for it to finish and try again",
                 ) from None
             raise StoreError(f"cannot open the store at {self.path}: {message}") from None
+        self._union = False
+        self._ensure_default_graph()
+
+    def triple_count(self) -> int:
+        """Distinct triples across all graphs (the quads count each graph's copy)."""
+        return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
+
+    def _ensure_default_graph(self) -> None:
+        """Stores written before the default graph held the deduplicated union get it now."""
+        if needs_union(self._store):
+            if self.read_only:
+                self._union = True  # cannot fill it: ask the union instead (slower, same answers)
+            else:
+                self._write(self._store.update, "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def __enter__(self) -> EmbeddedStore:
         return self
@@ -101,12 +115,13 @@ class EmbeddedStore:
         return len(self._store)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Any:
-        """Run SPARQL over the union of all graphs; bindings are substituted as RDF terms."""
+        """Run SPARQL over the union of all graphs (kept deduplicated in the default graph); bindings
+        are substituted as RDF terms."""
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
             return self._store.query(
                 sparql,
-                use_default_graph_as_union=True,
+                use_default_graph_as_union=self._union,
                 prefixes={k: str(v) for k, v in PREFIXES.items()},
                 substitutions=substitutions or None,
             )
@@ -118,7 +133,7 @@ class EmbeddedStore:
     def execute(self, sparql: str) -> QueryResult:
         """Answer a complete query (parameters already bound) over the union of all graphs."""
         try:
-            return from_pyoxigraph(self._store.query(sparql, use_default_graph_as_union=True))
+            return from_pyoxigraph(self._store.query(sparql, use_default_graph_as_union=self._union))
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {exc}") from None
         except OSError as exc:
@@ -133,7 +148,8 @@ class EmbeddedStore:
 
     def pairs(self, predicate: URIRef, obj: URIRef | None = None) -> set[tuple[str, str]]:
         """Distinct (subject, object) values of one predicate across every graph, for fast bulk reads."""
-        pattern = self._store.quads_for_pattern(None, to_ox(predicate), to_ox(obj) if obj else None, None)
+        graph = None if self._union else ox.DefaultGraph()  # the default graph holds each triple once
+        pattern = self._store.quads_for_pattern(None, to_ox(predicate), to_ox(obj) if obj else None, graph)
         return {(q.subject.value, q.object.value) for q in pattern}
 
     def export_graphs(self) -> Iterator[tuple[URIRef, bytes]]:
@@ -192,16 +208,11 @@ class EmbeddedStore:
         self.discard_staging()
         fresh = {n: g for n, g in graphs.items() if n not in existing}
         changed = {n: g for n, g in graphs.items() if n in existing}
-        quads = [q for name, graph in fresh.items() for q in _quads(graph, name)]
-        quads += [q for name, graph in changed.items() for q in _quads(graph, staging_name(name))]
+        quads = [q for name, graph in fresh.items() for q in _with_default(_quads_of(graph, name))]
+        quads += [q for name, graph in changed.items() for q in _quads_of(graph, staging_name(name))]
         if quads:
             self._write(self._store.extend, quads)
-        if changed:
-            moves = " ;\n".join(
-                f"MOVE SILENT GRAPH <{_checked_iri(staging_name(n))}> TO GRAPH <{_checked_iri(n)}>"
-                for n in changed
-            )
-            self._write(self._store.update, moves)
+        self.move_staged(changed)
 
     def put_nquads(self, nquads: bytes, bulk: bool = False) -> None:
         """Write graphs serialised as N-Quads: in one transaction, or with bulk=True by RocksDB's
@@ -211,23 +222,29 @@ class EmbeddedStore:
             self._write(lambda: method(nquads, format=ox.RdfFormat.N_QUADS))
 
     def move_staged(self, names: Iterable[URIRef]) -> None:
-        """Swap staged new versions in for their graphs, all in one update."""
-        moves = " ;\n".join(
-            f"MOVE SILENT GRAPH <{_checked_iri(staging_name(n))}> TO GRAPH <{_checked_iri(n)}>" for n in names
-        )
-        if moves:
-            self._write(self._store.update, moves)
+        """Swap staged new versions in for their graphs, the default graph with them, in one update."""
+        steps = []
+        for name in names:
+            graph, staged = _checked_iri(name), _checked_iri(staging_name(name))
+            steps += [_forget(graph), f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{graph}>", _remember(graph)]
+        if steps:
+            self._write(self._store.update, " ;\n".join(steps))
 
     def remove_graphs(self, names: Iterable[URIRef]) -> None:
-        """Drop whole named graphs (a document's facts go together)."""
-        drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in names)
-        if drops:
-            self._write(self._store.update, drops)
+        """Drop whole named graphs (a document's facts go together) and the triples only they held."""
+        steps = []
+        for name in names:
+            graph = _checked_iri(name)
+            steps += [_forget(graph), f"DROP SILENT GRAPH <{graph}>"]
+        if steps:
+            self._write(self._store.update, " ;\n".join(steps))
 
     def discard_staging(self) -> None:
         """Remove staging graphs a crashed write may have left behind."""
         leftovers = [n for n in self.graph_names() if str(n).endswith(_STAGING_SUFFIX)]
-        self.remove_graphs(leftovers)
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in leftovers)
+        if drops:  # staged triples never reached the default graph
+            self._write(self._store.update, drops)
 
     def put_vocabulary(self, graph: Graph, content_hash: str) -> None:
         """Load the ontology and vocabularies into their own graph, when they changed."""
@@ -258,9 +275,37 @@ def staging_name(name: URIRef) -> URIRef:
     return URIRef(f"{name}{_STAGING_SUFFIX}")
 
 
-def graph_nquads(graph: Iterable[tuple[Node, Node, Node]], name: URIRef) -> bytes:
-    """Triples (an rdflib Graph or any iterable) as N-Quads in the graph `name`, serialised by pyoxigraph."""
+def graph_nquads(graph: Iterable[tuple[Node, Node, Node]], name: URIRef, also_default: bool = True) -> bytes:
+    """Triples as N-Quads in the graph `name` and, unless staged, in the deduplicated default graph."""
+    return ox.serialize(_with_default(_quads_of(graph, name), also_default), format=ox.RdfFormat.N_QUADS)
+
+
+def _quads_of(graph: Iterable[tuple[Node, Node, Node]], name: URIRef) -> Iterator[Any]:
     g = ox.NamedNode(str(name))
-    return ox.serialize(
-        (ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph), format=ox.RdfFormat.N_QUADS
-    )
+    for s, p, o in graph:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
+
+
+def _with_default(quads: Iterable[Any], also_default: bool = True) -> Iterator[Any]:
+    """Each quad, and its triple in the default graph: the store's deduplicated union."""
+    for quad in quads:
+        yield quad
+        if also_default:
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
+
+def _forget(name: str) -> str:
+    """SPARQL Update removing from the default graph the triples only graph `name` holds."""
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{name}>) }} }}")
+
+
+def _remember(name: str) -> str:
+    """SPARQL Update adding a graph's triples to the default graph."""
+    return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+
+
+def needs_union(store: Any) -> bool:
+    """True for a store whose default graph does not (yet) hold the union of its named graphs."""
+    empty = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+    return empty and next(iter(store.named_graphs()), None) is not None
