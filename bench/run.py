@@ -235,13 +235,13 @@ def child_build(args: argparse.Namespace, channel: Channel) -> None:
     main_cpu, workers_cpu = cpu_seconds(resource.RUSAGE_SELF), cpu_seconds(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     store = EmbeddedStore(args.store)
-    report = govgraph.build(paths, store, workers=args.workers)
+    report = govgraph.build(paths, store, **build_options(govgraph.build, args))
     before_close = time.perf_counter()
     store.close()
     wall = time.perf_counter() - start
     sampler.stop()
     result: Record = {
-        "documents": len(report.loaded), "failures": len(report.failures), "triples": report.triples,
+        "documents": len(report.loaded), "failures": len(report.failures), "quads": report.triples,
         "links": report.links, "wall_s": wall, "close_s": time.perf_counter() - before_close,
         "main_cpu_s": cpu_seconds(resource.RUSAGE_SELF) - main_cpu,
         "workers_cpu_s": cpu_seconds(resource.RUSAGE_CHILDREN) - workers_cpu,
@@ -254,9 +254,19 @@ def child_build(args: argparse.Namespace, channel: Channel) -> None:
     }
     with EmbeddedStore(args.store, read_only=True) as opened:
         result["stats"] = govgraph.store_stats(opened)
+        result["triples"] = result["stats"]["triples"]  # distinct triples (quads count each graph's copy)
         result["speaker"] = top_speaker(opened)
     result["sample"] = stage_sample(paths)
     channel.send("result", **result)
+
+
+def build_options(build: Callable[..., Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The bench's build options, those this version of govgraph.build accepts."""
+    import inspect
+
+    accepted = inspect.signature(build).parameters
+    wanted = {"workers": args.workers, "bulk": args.bulk or None, "batch_size": args.batch}
+    return {k: v for k, v in wanted.items() if v is not None and k in accepted}
 
 
 def top_speaker(store: Any) -> Record:
@@ -357,7 +367,10 @@ def capped(func: Callable[[], int], cap: float) -> tuple[int | None, float]:
 
 
 def load_rdflib(store_path: str) -> Any:
-    """An rdflib Dataset (default graph = union) with the store's quads, one named graph per graph."""
+    """An rdflib Dataset whose default graph is the union of the store's named graphs, one context each.
+
+    The store's own default graph (its deduplicated copy of that union) is left out: the union is it.
+    """
     import pyoxigraph as ox
     import rdflib
 
@@ -367,10 +380,11 @@ def load_rdflib(store_path: str) -> Any:
     contexts: dict[str, Any] = {}
     for quad in ox.Store.read_only(store_path):
         name = quad.graph_name
-        key = name.value if isinstance(name, ox.NamedNode) else ""
-        context = contexts.get(key)
+        if not isinstance(name, ox.NamedNode):
+            continue
+        context = contexts.get(name.value)
         if context is None:
-            context = contexts[key] = dataset.graph(rdflib.URIRef(key)) if key else dataset.default_context
+            context = contexts[name.value] = dataset.graph(rdflib.URIRef(name.value))
         context.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     return dataset
 
@@ -503,6 +517,9 @@ CHILDREN: dict[str, Callable[[argparse.Namespace, Channel], None]] = {
 # ---------------------------------------------------------------------------
 
 
+LIVE: set[Child] = set()  # children not yet stopped, stopped if the run is interrupted
+
+
 class Child:
     """A child run of this script, read line by line with deadlines, killed with its process group."""
 
@@ -513,6 +530,7 @@ class Child:
                                         start_new_session=True)
         self.buffer = b""
         self.tail: str | None = None
+        LIVE.add(self)
 
     def next(self, timeout: float) -> Record | None:
         """The next JSON line, None at the end; TimeoutError if none comes in time."""
@@ -533,6 +551,7 @@ class Child:
 
     def stop(self) -> str:
         """Kill the child and anything it started (a Graphviz run, workers); its stderr's tail."""
+        LIVE.discard(self)
         if self.tail is None:
             if self.process.poll() is None:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -664,8 +683,10 @@ def measure_size(size: int, settings: argparse.Namespace, work: Path, previous: 
     store = work / f"store-{size}"
     progress(f"{size:,} documents: build")
     options = ["--store", str(store), "--corpus", str(folder / "documents")]
-    if settings.workers:
-        options += ["--workers", str(settings.workers)]
+    for name in ("workers", "batch"):
+        if getattr(settings, name):
+            options += [f"--{name}", str(getattr(settings, name))]
+    options += ["--bulk"] if settings.bulk else []
     result.build = one_result("build", options, timeout=4 * 3600)
     if "error" in result.build:
         return result
@@ -780,11 +801,15 @@ def cores_busy(build: Record) -> float:
 def throughput_table(done: Sequence[SizeResult]) -> str:
     """Wall time, rates, cores used and the store's size on disk."""
     rows = [[f"{r.size:,}", number(b["wall_s"]), f"{b['documents'] / b['wall_s']:,.0f}", f"{b['triples']:,}",
-             f"{b['triples'] / b['wall_s']:,.0f}", f"{cores_busy(b):.2f}", f"{b['disk']['all'] / 2**20:,.0f}",
-             f"{b['disk']['.sst'] / 2**20:,.0f}", f"{b['disk']['.log'] / 2**20:,.0f}"]
+             f"{b['triples'] / b['wall_s']:,.0f}", f"{b['quads']:,}", f"{cores_busy(b):.2f}",
+             *(f"{b['disk'][kind] / 2**20:,.0f}" for kind in ("all", ".sst", ".log"))]
             for r in done for b in [r.build]]
-    return table(["documents", "wall s", "docs/s", "triples", "triples/s", "cores busy", "store MB",
-                  ".sst MB", ".log MB"], rows)
+    return "\n".join([table(["documents", "wall s", "docs/s", "triples", "triples/s", "quads", "cores busy",
+                             "store MB", ".sst MB", ".log MB"], rows), *wrapped(
+        "  triples = distinct triples in the store; quads = what it holds (each document graph's triples, "
+        "and the default graph's deduplicated copy of their union); cores busy = CPU seconds of the "
+        "process and its workers / wall seconds; store MB = allocated size of the store folder after "
+        "closing (.log = RocksDB's write-ahead log, removed at the next open).")])
 
 
 def memory_table(done: Sequence[SizeResult]) -> str:
@@ -972,7 +997,8 @@ def query_section(results: Sequence[SizeResult], cap: float, runs: int) -> tuple
             out.append(f"at {r.size:,} documents rdflib failed to load: {rdflib_ready['error']}")
         elif rdflib_ready:
             out.append(f"at {r.size:,} documents rdflib loaded {rdflib_ready['triples']:,} distinct triples "
-                       f"in {rdflib_ready['load_s']:.1f} s, using {rdflib_ready['memory_mb']:,.0f} MB")
+                       f"(related speeches materialised) in {rdflib_ready['load_s']:.1f} s, using "
+                       f"{rdflib_ready['memory_mb']:,.0f} MB")
         rows, slow[r.size] = [], []
         for name in query_names():
             mine, theirs = embedded.get(name), rdflib.get(name) if rdflib else None
@@ -999,8 +1025,8 @@ def query_section(results: Sequence[SizeResult], cap: float, runs: int) -> tuple
         f"  ~ = fewer than {runs} timed run(s) fitted in the {cap:.0f} s cap (or the warm-up was the only "
         f"run); > {cap:.0f} s = stopped at the cap; > {cap:.0f} s* = not run, over the cap at a smaller "
         "size; > Nx = a lower bound. rdflib holds the same quads in an rdflib.Dataset whose default graph is "
-        "their union (store.to_graph() would drop the named graphs that `documents` asks for); rdflib "
-        "counts a triple once where the store's union counts it per graph, so some counts can differ.")
+        "their union (store.to_graph() would drop the named graphs that `documents` asks for); \"differ\" "
+        "marks a query whose row counts differ between the two.")
     out.append("")
     return "\n".join(out), slow
 
@@ -1120,11 +1146,27 @@ machine:  {os.cpu_count()} CPUs, {memory_total_gb():.0f} GB, {platform.python_im
 load average at start {load}
 corpus:   {", ".join(f"{s:,}" for s in sizes)} documents from bench/corpus.py (seed {SEED}), cached in \
 {settings.cache}
-build:    workers {settings.workers or "default (one per core)"}; queries: warm-up + up to {settings.runs} \
-run(s), {settings.cap:.0f} s cap; exports: {settings.export_cap:.0f} s cap
+code:     {code_version()}
+build:    workers {settings.workers or "default (one per core)"}, batch {settings.batch or "default"}, \
+bulk {settings.bulk}
+limits:   queries: warm-up + up to {settings.runs} run(s), {settings.cap:.0f} s cap; exports: \
+{settings.export_cap:.0f} s cap
 timing:   a shared {os.cpu_count()}-core machine: absolute times are noisy (tens of percent between runs), \
 read the ratios
 """
+
+
+def code_version() -> str:
+    """The commit measured, and whether src/ had uncommitted changes (they are measured too)."""
+    root = HERE.parent
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h %s"], capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "src"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit[:90]}" + (" (+ uncommitted changes in src/)" if dirty else "")
 
 
 def memory_total_gb() -> float:
@@ -1161,6 +1203,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--export-cap", type=float, help="seconds an export may take (120; 15 with --quick)")
     parser.add_argument("--runs", type=int, help=f"timed runs per query after the warm-up ({RUNS})")
     parser.add_argument("--workers", type=int, help="build workers (default: one per core)")
+    parser.add_argument("--bulk", action="store_true", help="build with bulk=True (govgraph build --bulk)")
+    parser.add_argument("--batch", type=int, help="documents per write transaction (govgraph's default)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "govgraph-bench-corpus",
                         help="folder for the generated corpora")
     parser.add_argument("--keep-stores", action="store_true", help="keep the built stores (path printed)")
@@ -1187,6 +1231,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sizes = [QUICK_SIZE] if args.quick else sorted({int(s.replace("_", "")) for s in args.sizes.split(",")
                                                     if s.strip()})
     print(header(args, sizes), flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the finally below still cleans up
     work = Path(tempfile.mkdtemp(prefix="govgraph-bench-"))
     started = time.perf_counter()
     results: list[SizeResult] = []
@@ -1194,6 +1239,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         for size in sizes:
             results.append(measure_size(size, args, work, results, smallest=size == sizes[0]))
     finally:
+        for child in list(LIVE):
+            child.stop()
         if args.keep_stores:
             print(f"stores kept in {work}")
         else:
