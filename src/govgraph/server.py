@@ -211,12 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/" and "query" not in params:
             self._send(200, "text/html; charset=utf-8", _page("", None).encode("utf-8"))
         elif url.path in (*SPARQL_PATHS, "/"):
-            if "update" in params:
-                self._refuse_update()
-            elif "query" not in params:
-                self._send(400, "text/plain", b"missing query parameter")
-            else:
-                self._query(params["query"][0], params, html_page=url.path == "/")
+            self._dispatch(params, html_page=url.path == "/")
         elif url.path == "/health":
             self._send(200, "text/plain", b"ok")
         else:
@@ -238,14 +233,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._query(body.decode("utf-8", "replace"), params, html_page=False)
         elif media in ("application/x-www-form-urlencoded", ""):
             params.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
-            if "update" in params:
-                self._refuse_update()
-            elif "query" not in params:
-                self._send(400, "text/plain", b"missing query parameter")
-            else:
-                self._query(params["query"][0], params, html_page=url.path == "/")
+            self._dispatch(params, html_page=url.path == "/")
         else:
             self._send(415, "text/plain", f"unsupported content type {media}".encode())
+
+    def _dispatch(self, params: dict[str, list[str]], html_page: bool) -> None:
+        """Protocol parameters from a URL or a form: an update is refused, a query answered."""
+        if "update" in params:
+            self._refuse_update()
+        elif "query" not in params:
+            self._send(400, "text/plain", b"missing query parameter")
+        else:
+            self._query(params["query"][0], params, html_page=html_page)
 
     def do_PUT(self) -> None:
         self._refuse_update()

@@ -40,12 +40,6 @@ def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
 
 
-def _quads(graph: Graph, name: URIRef) -> Iterator[Any]:
-    g = ox.NamedNode(str(name))
-    for s, p, o in graph:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)
-
-
 def _checked_iri(iri: URIRef) -> str:
     """Only IRIs govgraph minted itself ever reach an update string."""
     if not SAFE_IRI.match(str(iri)):
