@@ -265,7 +265,7 @@ def build_options(build: Callable[..., Any], args: argparse.Namespace) -> dict[s
     import inspect
 
     accepted = inspect.signature(build).parameters
-    wanted = {"workers": args.workers, "bulk": args.bulk or None, "batch_size": args.batch}
+    wanted = {"workers": args.workers, "batch_size": args.batch}
     return {k: v for k, v in wanted.items() if v is not None and k in accepted}
 
 
@@ -327,7 +327,7 @@ def child_parse(args: argparse.Namespace, channel: Channel) -> None:
         quads, parse_s = timed(lambda: sum(1 for _ in ox.parse(path=str(dump), format=nquads)))
         store, load_s = ox.Store(str(Path(tmp) / "load")), 0.0
         for batch in batched_lines(dump, args.batch_lines):
-            load_s += timed(partial(store.load, batch, format=nquads))[1]
+            load_s += timed(partial(store.load, batch, format=nquads))[1] + timed(store.flush)[1]
         _, bulk_s = timed(lambda: ox.Store(str(Path(tmp) / "bulk")).bulk_load(path=str(dump), format=nquads))
     channel.send("result", quads=quads, bytes=size, dump_s=dump_s, parse_s=parse_s, load_s=load_s,
                  bulk_s=bulk_s)
@@ -686,7 +686,6 @@ def measure_size(size: int, settings: argparse.Namespace, work: Path, previous: 
     for name in ("workers", "batch"):
         if getattr(settings, name):
             options += [f"--{name}", str(getattr(settings, name))]
-    options += ["--bulk"] if settings.bulk else []
     result.build = one_result("build", options, timeout=4 * 3600)
     if "error" in result.build:
         return result
@@ -885,8 +884,9 @@ def write_note() -> str:
     return "\n".join(wrapped(
         "  build writes = quads through EmbeddedStore.put_nquads / its seconds; raw parse = pyoxigraph.parse "
         "over the store's N-Quads dump, no store; Store.load = that dump loaded into a new on-disk store in "
-        "batches of the build's size, one transaction each, nothing else running; bulk_load = "
-        "Store.bulk_load of the whole dump into another new store."))
+        "batches of the build's size, one transaction and a flush each (as a build into a store with data "
+        "writes), nothing else running; bulk_load = Store.bulk_load of the whole dump into another new store "
+        "(a first build bulk-loads its batches into a new store beside the empty one)."))
 
 
 def per_document_kb(build: Record) -> float:
@@ -1147,8 +1147,7 @@ load average at start {load}
 corpus:   {", ".join(f"{s:,}" for s in sizes)} documents from bench/corpus.py (seed {SEED}), cached in \
 {settings.cache}
 code:     {code_version()}
-build:    workers {settings.workers or "default (one per core)"}, batch {settings.batch or "default"}, \
-bulk {settings.bulk}
+build:    workers {settings.workers or "default (one per core)"}, batch {settings.batch or "default"}
 limits:   queries: warm-up + up to {settings.runs} run(s), {settings.cap:.0f} s cap; exports: \
 {settings.export_cap:.0f} s cap
 timing:   a shared {os.cpu_count()}-core machine: absolute times are noisy (tens of percent between runs), \
@@ -1203,7 +1202,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--export-cap", type=float, help="seconds an export may take (120; 15 with --quick)")
     parser.add_argument("--runs", type=int, help=f"timed runs per query after the warm-up ({RUNS})")
     parser.add_argument("--workers", type=int, help="build workers (default: one per core)")
-    parser.add_argument("--bulk", action="store_true", help="build with bulk=True (govgraph build --bulk)")
     parser.add_argument("--batch", type=int, help="documents per write transaction (govgraph's default)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "govgraph-bench-corpus",
                         help="folder for the generated corpora")

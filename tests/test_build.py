@@ -126,17 +126,53 @@ def small_batches(monkeypatch):
     monkeypatch.setattr(building, "PARALLEL_FROM", 4)
 
 
-def test_parallel_bulk_and_serial_builds_give_the_same_graph(built, tmp_path, small_batches):
+def test_first_incremental_parallel_and_serial_builds_give_the_same_graph(built, tmp_path, small_batches):
     _build(tmp_path / "parallel", [DATA], workers=2)
-    _build(tmp_path / "bulk", [DATA], workers=2, bulk=True)
-    assert _dump(tmp_path / "parallel") == _dump(built) == _dump(tmp_path / "bulk")
+    _build(tmp_path / "serial", [DATA], workers=1)
+    paths = sorted(DATA.iterdir())
+    _build(tmp_path / "incremental", paths[:1])  # a first build (bulk, side store) of one document,
+    report = _build(tmp_path / "incremental", [DATA], workers=2)  # then transactions for the rest
+    assert len(report.loaded) == len(paths) - 1
+    assert _dump(tmp_path / "parallel") == _dump(built) == _dump(tmp_path / "serial")
+    assert _dump(tmp_path / "incremental") == _dump(built)
 
 
-def test_bulk_refuses_a_store_that_holds_data(built, tmp_path):
+def _siblings(store_dir: Path) -> list[str]:
+    return sorted(p.name for p in store_dir.parent.iterdir())
+
+
+def test_a_first_build_swaps_its_new_store_in_and_leaves_no_folder_behind(tmp_path, small_batches):
     store_dir = tmp_path / "store"
-    shutil.copytree(built, store_dir)
-    with pytest.raises(StoreError, match="only into an empty store"):
-        _build(store_dir, [DATA], bulk=True)
+    with govgraph.EmbeddedStore(store_dir) as store:
+        sides = []
+        original = govgraph.EmbeddedStore.side_store
+        store.side_store = lambda: sides.append(original(store)) or sides[-1]
+        govgraph.build([DATA], store, workers=2)
+        assert len(sides) == 1 and sides[0].path != store_dir  # written beside, not in place
+        assert govgraph.store_stats(store)["documents"] == len(list(DATA.iterdir()))  # then swapped in
+    assert _siblings(store_dir) == ["store"]
+
+
+def test_a_failed_first_build_leaves_the_store_empty_and_no_folder_behind(tmp_path, small_batches):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in sorted(DATA.iterdir()):
+        shutil.copy(path, docs / path.name)
+    (docs / "zz-last.txt").write_bytes(b"\xff\xfe\x00binary\x00")  # fails after batches were written
+    store_dir = tmp_path / "out" / "store"
+    with pytest.raises(govgraph.BuildError, match=r"zz-last\.txt"):
+        _build(store_dir, [docs], workers=2)
+    assert _dump(store_dir) == []
+    assert _siblings(store_dir) == ["store"]
+
+
+def test_folders_left_by_a_killed_first_build_are_removed(tmp_path):
+    store_dir = tmp_path / "store"
+    (tmp_path / "store.building-99999").mkdir()
+    (tmp_path / "store.replaced-99999").mkdir()
+    (tmp_path / "store-notes").mkdir()  # not govgraph's: left alone
+    _build(store_dir, sorted(DATA.iterdir())[:2])
+    assert _siblings(store_dir) == ["store", "store-notes"]
 
 
 def test_a_late_failure_rolls_back_the_batches_already_written(built, tmp_path, small_batches, monkeypatch):

@@ -116,19 +116,18 @@ def _describe(data: dict[str, Any]) -> str:
 @click.option("--no-validate", is_flag=True, help="Skip the final SHACL check of the whole store.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes reading and extracting documents [default: one per core].")
-@click.option("--bulk", is_flag=True,
-              help="First load of a big corpus into an empty store: about twice as fast, not transactional "
-                   "(if interrupted, delete the store and build again).")
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Documents written per transaction (each batch is visible whole or not at all).")
+              help="Documents written at a time. Into a store with data each batch is one transaction, "
+                   "seen whole or not at all; a first build appears all at once when it is complete.")
 def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, max_bytes: int,
-          no_validate: bool, workers: int | None, bulk: bool, batch_size: int) -> None:
+          no_validate: bool, workers: int | None, batch_size: int) -> None:
     """Load documents (files or folders; default: the bundled data/) into the store.
 
     Every document is read and checked first: if any fails, nothing is written and the
     failures are listed (use --keep-going to load the rest). Unchanged documents are skipped,
     so running it twice gives the same graph. The whole store is then validated against the
-    SHACL shapes and a summary printed.
+    SHACL shapes and a summary printed. A first build, into an empty store, is bulk-loaded
+    into a new folder that takes the store's place when it is complete.
 
     Example: govgraph build data/ --store /tmp/gg
     """
@@ -149,7 +148,7 @@ def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, ma
 
             try:
                 report = govgraph.build(files, store, keep_going=keep_going, progress=advance,
-                                        max_bytes=max_bytes, workers=workers, bulk=bulk,
+                                        max_bytes=max_bytes, workers=workers,
                                         batch_size=batch_size)
             except govgraph.BuildError as exc:
                 for failure in exc.failures[1:]:

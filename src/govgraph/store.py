@@ -1,13 +1,16 @@
 """The embedded on-disk store: a pyoxigraph (RocksDB) quad store with one named graph per document.
 
-Writes are transactional: a build's new documents go in with one atomic `extend`, and a changed
-document is staged then swapped in with one SPARQL `MOVE`, so a reader sees a document's graph
-before or after, never half of one.
+Writes are transactional: a build's new documents go in with one atomic load per batch, and a
+changed document is staged then swapped in with one SPARQL `MOVE`, so a reader sees a document's
+graph before or after, never half of one. A first build, into an empty store, fills a new store
+beside it with RocksDB's bulk loader instead and swaps the folders once it is complete.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -58,13 +61,16 @@ class EmbeddedStore:
     def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path else default_store_path()
         self.read_only = read_only
+        self._open()
+
+    def _open(self) -> None:
         try:
-            if read_only:
+            if self.read_only:
                 if not (self.path / "CURRENT").exists():
                     raise StoreError(
                         f"no store at {self.path}", hint="run `govgraph build` first, or pass --store DIR"
                     )
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = _open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
@@ -99,9 +105,49 @@ class EmbeddedStore:
 
     def close(self) -> None:
         """Flush and release the store (its lock is freed when the object goes)."""
+        if not hasattr(self, "_store"):
+            return
         if not self.read_only:
             self._store.flush()
         del self._store
+
+    def is_empty(self) -> bool:
+        """True when the store holds no quad at all (cheaper than len, which counts them)."""
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
+
+    # -- building a new store beside this one, then swapping it in ---------
+
+    def side_store(self) -> EmbeddedStore:
+        """An empty store in a new folder beside this one, to fill with bulk loads and swap in whole."""
+        side = self.path.with_name(f"{self.path.name}{_SIDE_SUFFIX}{os.getpid()}")
+        shutil.rmtree(side, ignore_errors=True)
+        return EmbeddedStore(side)
+
+    def adopt(self, side: EmbeddedStore) -> None:
+        """Become `side` by swapping folders, so a reader finds the old store or the new one, whole."""
+        side.close()
+        self.close()  # before the move: RocksDB must not write into a folder that has moved
+        retired = self.path.with_name(f"{self.path.name}{_RETIRED_SUFFIX}{os.getpid()}")
+        try:
+            self.path.rename(retired)
+            side.path.rename(self.path)
+        except OSError as exc:
+            raise StoreError(f"could not move the new store into {self.path}: {exc}") from None
+        self._open()
+        shutil.rmtree(retired, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Close this store and delete its folder (a side store that will not be used)."""
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def discard_leftovers(self) -> None:
+        """Remove what a killed build left: staging graphs, and side folders (this process holds the lock)."""
+        self.discard_staging()
+        for folder in self.path.parent.iterdir():
+            name = folder.name
+            if name.startswith(self.path.name) and name[len(self.path.name):].startswith(_LEFTOVERS):
+                shutil.rmtree(folder, ignore_errors=True)
 
     # -- reading ----------------------------------------------------------
 
@@ -210,7 +256,7 @@ class EmbeddedStore:
 
     def put_nquads(self, nquads: bytes, bulk: bool = False) -> None:
         """Write graphs serialised as N-Quads: in one transaction, or with bulk=True by RocksDB's
-        bulk loader (about twice as fast, but a crash midway leaves part of the batch); then flushed."""
+        bulk loader (about twice as fast, but not atomic: for side stores nobody reads yet)."""
         if nquads:
             method = self._store.bulk_load if bulk else self._store.load
             self._write(lambda: method(nquads, format=ox.RdfFormat.N_QUADS))
@@ -265,6 +311,9 @@ class EmbeddedStore:
 
 
 _STAGING_SUFFIX = "/staging"
+_SIDE_SUFFIX = ".building-"  # + pid: a first build's new store, swapped in when it is complete
+_RETIRED_SUFFIX = ".replaced-"  # + pid: the empty store a side store replaced, deleted after the swap
+_LEFTOVERS = (_SIDE_SUFFIX, _RETIRED_SUFFIX)
 
 
 def staging_name(name: URIRef) -> URIRef:
@@ -300,6 +349,21 @@ def _forget(name: str) -> str:
 def _remember(name: str) -> str:
     """SPARQL Update adding a graph's triples to the default graph."""
     return f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+
+
+READ_ONLY_ATTEMPTS = 20
+
+
+def _open_read_only(path: Path) -> Any:
+    """Open while a writer may be compacting: a table file listed then deleted is retried, not fatal."""
+    for attempt in range(READ_ONLY_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if "No such file" not in str(exc) or attempt == READ_ONLY_ATTEMPTS - 1:
+                raise OSError(str(exc)) from None
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
 
 
 def needs_union(store: Any) -> bool:
