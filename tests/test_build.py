@@ -241,3 +241,50 @@ def test_the_default_graph_stays_the_union_through_changes(built, tmp_path):
     with govgraph.EmbeddedStore(store_dir) as store:
         store.remove_graphs([ID["document/ifg-2014-bracken-strategy-is-delivery"]])
     assert _default_is_the_union(store_dir)
+
+
+def test_replacing_a_derived_graph_writes_the_difference_and_keeps_the_union(built, tmp_path):
+    from rdflib import Literal
+
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir)
+    speech = ID["speech/ifg-2014-bracken-strategy-is-delivery"]
+    own = (speech, GG.reason, Literal('only "here"\n'))
+    name = ID["graph/derived-test"]
+    with govgraph.EmbeddedStore(store_dir) as store:
+        speaker = store.select("SELECT ?s ?o WHERE { ?s gg:deliveredBy ?o }", {"s": speech})[0]["o"]
+        shared = (speech, GG.deliveredBy, speaker)  # a document graph holds it too
+        store.replace_graph(name, [shared, own])
+        assert _named(store, name) == {shared, own}
+        updates: list[str] = []
+        store._store = _Spy(store._store, updates)
+        store.replace_graph(name, [own, shared])  # the same triples: nothing to write
+        assert updates == []
+        store.replace_graph(name, [own])  # the shared triple leaves this graph, not the default graph
+        store.replace_graph(name, [])  # the own triple leaves both
+        assert len(updates) == 2
+        assert _named(store, name) == set()
+    assert _default_is_the_union(store_dir)
+
+
+class _Spy:
+    """A store whose update calls are recorded."""
+
+    def __init__(self, store, calls: list[str]) -> None:
+        self._store, self._calls = store, calls
+
+    def update(self, text: str) -> None:
+        self._calls.append(text)
+        self._store.update(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+
+def _named(store: govgraph.EmbeddedStore, name) -> set:
+    import pyoxigraph as ox
+
+    from govgraph.terms import from_ox
+
+    quads = store._store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+    return {(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in quads}

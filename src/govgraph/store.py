@@ -301,13 +301,40 @@ class EmbeddedStore:
 
     def put_links(self, triples: Iterable[tuple[Node, Node, Node]]) -> None:
         """Replace the derived links graph (resolved references) as a whole."""
-        graph = Graph()
-        for triple in triples:
-            graph.add(triple)
-        if len(graph):
-            self.put_graphs({LINKS_GRAPH: graph})
-        else:
-            self.remove_graphs([LINKS_GRAPH])
+        self.replace_graph(LINKS_GRAPH, triples)
+
+    def replace_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Make graph `name` hold exactly `triples`, in one update that writes only the difference.
+
+        Derived graphs (links, related speeches) are recomputed whole but change little, so a
+        refresh costs what changed, not the size of the graph.
+        """
+        graph = ox.NamedNode(_checked_iri(name))
+        term = _TermCache()
+        new = {ox.Triple(term(s), term(p), term(o)) for s, p, o in triples}
+        old = {ox.Triple(q.subject, q.predicate, q.object)
+               for q in self._store.quads_for_pattern(None, None, None, graph)}
+        if not old:
+            if new:
+                quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in new)
+                self.put_nquads(ox.serialize(_with_default(quads), format=ox.RdfFormat.N_QUADS))
+            return
+        added, removed = new - old, old - new
+        orphans = [t for t in removed if not self._held_elsewhere(t, graph)]
+        named = f"GRAPH <{graph.value}>"
+        steps = []
+        if removed:
+            steps.append(f"DELETE DATA {{ {named} {{ {_ntriples(removed)} }} {_ntriples(orphans)} }}")
+        if added:
+            steps.append(f"INSERT DATA {{ {named} {{ {_ntriples(added)} }} {_ntriples(added)} }}")
+        if steps:
+            self._write(self._store.update, " ;\n".join(steps))
+            self._write(self._store.flush)
+
+    def _held_elsewhere(self, triple: Any, graph: Any) -> bool:
+        """True when a named graph other than `graph` holds the triple (so the default graph keeps it)."""
+        quads = self._store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
+        return any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name != graph for q in quads)
 
 
 _STAGING_SUFFIX = "/staging"
@@ -338,6 +365,24 @@ def _with_default(quads: Iterable[Any], also_default: bool = True) -> Iterator[A
         yield quad
         if also_default:
             yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
+
+class _TermCache:
+    """rdflib -> pyoxigraph terms, each converted once (derived graphs repeat the same IRIs)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Node, Any] = {}
+
+    def __call__(self, term: Node) -> Any:
+        found = self._seen.get(term)
+        if found is None:
+            found = self._seen[term] = to_ox(term)
+        return found
+
+
+def _ntriples(triples: Iterable[Any]) -> str:
+    """Triples in N-Triples syntax, which SPARQL Update's DATA blocks accept as they are."""
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def _forget(name: str) -> str:
