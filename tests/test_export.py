@@ -232,3 +232,15 @@ def test_hostile_labels_stay_text_in_the_page():
     import json
 
     assert json.loads(data.group(1))["elements"]["nodes"][0]["data"]["label"] == hostile
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "cytoscape", "html", "graphml"])
+def test_large_graphs_placed_at_random_still_export(opened, monkeypatch, fmt):
+    monkeypatch.setattr(exporting, "SPRING_LIMIT", 10)  # as a graph of thousands of nodes is placed
+    monkeypatch.setattr(exporting, "KAMADA_KAWAI_LIMIT", 10)
+    drawn = _drawn(opened, fmt)
+    if fmt in ("gexf", "graphml"):
+        reader = nx.read_gexf if fmt == "gexf" else nx.read_graphml
+        assert len(reader(io.BytesIO(drawn))) == len(view_graph(opened[1], Drawing()))
+    else:
+        assert b'"x":' in drawn or b'"x": ' in drawn

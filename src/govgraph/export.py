@@ -144,6 +144,7 @@ def layout(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
         raw = nx.spring_layout(simple, seed=1, k=2.0 / max(len(simple), 1) ** 0.5, iterations=80)
     else:
         raw = nx.random_layout(simple, seed=1)
+    raw = {n: (float(p[0]), float(p[1])) for n, p in raw.items()}  # numpy float32 breaks JSON and GEXF
     xs = [p[0] for p in raw.values()]
     ys = [p[1] for p in raw.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
