@@ -272,12 +272,13 @@ def build_options(build: Callable[..., Any], args: argparse.Namespace) -> dict[s
 def top_speaker(store: Any) -> Record:
     """The speaker with the most speeches: the focus of the drawings and a name for the examples."""
     rows = store.select("""
-        SELECT ?person ?name (COUNT(DISTINCT ?speech) AS ?speeches) WHERE {
+        SELECT ?person ?name (COUNT(DISTINCT ?speech) AS ?speeches) (MIN(?speech) AS ?first) WHERE {
           ?speech gg:deliveredBy ?person . ?person foaf:name ?name
         } GROUP BY ?person ?name ORDER BY DESC(?speeches) ?person LIMIT 1""")
     if not rows:
         return {}
-    return {"iri": str(rows[0]["person"]), "name": str(rows[0]["name"]), "speeches": int(rows[0]["speeches"])}
+    return {"iri": str(rows[0]["person"]), "name": str(rows[0]["name"]), "speeches": int(rows[0]["speeches"]),
+            "speech": str(rows[0]["first"])}
 
 
 def stage_sample(paths: Sequence[Path]) -> Record:
@@ -341,9 +342,17 @@ def batched_lines(path: Path, lines: int) -> Iterator[bytes]:
             yield chunk
 
 
-def example_params(query: Any, surname: str) -> dict[str, str]:
-    """The query's example parameters, real speakers' names replaced by a synthetic speaker's."""
-    return {k: surname if v in REAL_SPEAKERS and surname else v for k, v in query.example.items()}
+def example_params(query: Any, surname: str, speech: str = "") -> dict[str, str]:
+    """The query's example parameters, real speakers' names replaced by a synthetic speaker's.
+
+    A `speech` parameter picks one speech, so it gets the IRI of one of that speaker's speeches: the
+    surname would pick all of them (hundreds in a large corpus), which is not what the query asks.
+    """
+    def swap(key: str, value: str) -> str:
+        if value not in REAL_SPEAKERS or not surname:
+            return value
+        return speech if key == "speech" and speech else surname
+    return {k: swap(k, v) for k, v in query.example.items()}
 
 
 class Timeout(Exception):
@@ -408,7 +417,7 @@ def child_queries(args: argparse.Namespace, channel: Channel) -> None:
     skip = set(filter(None, args.skip.split(",")))
     for name in names:
         query = library[name]
-        params = example_params(query, args.surname)
+        params = example_params(query, args.surname, args.speech)
         channel.send("begin", item=name)
         if name in skip:
             channel.send("item", item=name, skipped=True, params=params)
@@ -697,6 +706,7 @@ def measure_size(size: int, settings: argparse.Namespace, work: Path, previous: 
     result.related = one_result("related", ["--store", str(store), "--lookups", str(settings.lookups)],
                                 timeout=3600)
     surname = result.build.get("speaker", {}).get("name", "").split(" ")[-1]
+    speech = result.build.get("speaker", {}).get("speech", "")
     names = query_names()
     for engine in ("embedded", "rdflib"):
         skip = set().union(*(over_cap(p.queries.get(engine, ({}, {}))[1]) for p in previous))
@@ -706,7 +716,8 @@ def measure_size(size: int, settings: argparse.Namespace, work: Path, previous: 
                 continue
         progress(f"{size:,} documents: {engine} queries")
         options = ["--store", str(store), "--engine", engine, "--cap", str(settings.cap), "--runs",
-                   str(settings.runs), "--surname", surname, "--skip", ",".join(sorted(skip))]
+                   str(settings.runs), "--surname", surname, "--speech", speech,
+                   "--skip", ",".join(sorted(skip))]
         result.queries[engine] = stream_items("queries", options, names, settings.cap, RDFLIB_LOAD_LIMIT)
         if engine == "rdflib" and result.queries[engine][0].get("timed_out"):
             result.rdflib_skipped = f"loading took over {RDFLIB_LOAD_LIMIT / 60:.0f} min"
@@ -1024,7 +1035,8 @@ def query_section(results: Sequence[SizeResult], cap: float, runs: int) -> tuple
                          for r in results if r.build.get("speaker"))
     out += wrapped(f"  parameters: each query's # Example, except the real speakers "
                    f"{' and '.join(REAL_SPEAKERS)} (absent from the synthetic corpus), replaced by the "
-                   f"surname of the corpus' most frequent speaker ({surnames or 'none'}).")
+                   f"surname of the corpus' most frequent speaker ({surnames or 'none'}), or, for a "
+                   f"`speech` parameter (one speech), by the IRI of that speaker's first speech.")
     out += wrapped(
         f"  ~ = fewer than {runs} timed run(s) fitted in the {cap:.0f} s cap (or the warm-up was the only "
         f"run); > {cap:.0f} s = stopped at the cap; > {cap:.0f} s* = not run, over the cap at a smaller "
@@ -1210,7 +1222,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "govgraph-bench-corpus",
                         help="folder for the generated corpora")
     parser.add_argument("--keep-stores", action="store_true", help="keep the built stores (path printed)")
-    for hidden in ("--child", "--store", "--corpus", "--engine", "--surname", "--skip", "--focus", "--items"):
+    for hidden in ("--child", "--store", "--corpus", "--engine", "--surname", "--speech", "--skip", "--focus",
+                   "--items"):
         parser.add_argument(hidden, default="", help=argparse.SUPPRESS)
     parser.add_argument("--start", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--lookups", type=int, default=LOOKUPS, help=argparse.SUPPRESS)

@@ -14,6 +14,7 @@ from rdflib.query import Result
 
 import govgraph
 from govgraph.errors import QueryError
+from govgraph.namespaces import GG, ID, RDF
 from govgraph.queries import bind, library, parse_query_text, resolve_query, where_group_start
 
 QUERIES = library()
@@ -140,3 +141,64 @@ def test_graph_results_round_trip(demo_store):
     assert result.kind == "CONSTRUCT" and len(result) == 15
     for fmt, parser in (("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
         assert len(Graph().parse(data=result.serialize(fmt), format=parser)) == 15
+
+
+# Each breakage edits one document graph of a good store; the violation query must name it.
+_BREAKAGES = {
+    "fact dropped, evidence kept": ("evidence-mismatch-violation", "the stated fact is not in the graph"),
+    "evidence unlinked from its speech": ("evidence-mismatch-violation", "not linked from its subject"),
+    "evidence without a sentence": ("evidence-mismatch-violation", "no sentence"),
+    "evidence without a predicate": ("evidence-mismatch-violation", "no subject, predicate or object"),
+    "evidence citing another document": ("evidence-mismatch-violation", "cites a document other"),
+    "fact without evidence": ("fact-without-evidence-violation", "fact has no evidence sentence"),
+    "link without a reference": ("fact-without-evidence-violation", "link has no resolved reference"),
+}
+
+
+@pytest.fixture(scope="module")
+def breakable_store(tmp_path_factory: pytest.TempPathFactory):
+    from govgraph import EmbeddedStore, build
+
+    from .conftest import DATA
+
+    with EmbeddedStore(tmp_path_factory.mktemp("breakable") / "store") as store:
+        build([DATA], store)
+        yield store
+
+
+def _broken(triples: set, breakage: str, other_document: URIRef) -> set:
+    """The document graph's triples with one kind of damage done to its first evidence node."""
+    evidence = min(s for s, p, o in triples if p == RDF.type and o == GG.Evidence)
+    speech = next(o for s, p, o in triples if s == evidence and p == RDF.subject)
+    predicate = next(o for s, p, o in triples if s == evidence and p == RDF.predicate)
+    obj = next(o for s, p, o in triples if s == evidence and p == RDF.object)
+    drop = {
+        "fact dropped, evidence kept": {(speech, predicate, obj)},
+        "evidence unlinked from its speech": {(speech, GG.evidence, evidence)},
+        "evidence without a sentence": {t for t in triples if t[0] == evidence and t[1] == GG.sentence},
+        "evidence without a predicate": {(evidence, RDF.predicate, predicate)},
+        "evidence citing another document": {t for t in triples
+                                             if t[0] == evidence and t[1] == GG.sourceDocument},
+    }.get(breakage, set())
+    add = {
+        "evidence citing another document": {(evidence, GG.sourceDocument, other_document)},
+        "fact without evidence": {(speech, GG.discusses, ID["theme/unsupported"])},
+        "link without a reference": {(speech, GG.follows, ID["speech/elsewhere"])},
+    }.get(breakage, set())
+    return (triples - drop) | add
+
+
+@pytest.mark.parametrize("breakage", sorted(_BREAKAGES))
+def test_violation_queries_find_what_is_broken(breakable_store, breakage):
+    name, problem = _BREAKAGES[breakage]
+    documents = sorted(n for n in breakable_store.graph_names() if "/document/" in n)
+    graph = documents[0]
+    original = {tuple(t) for t in Graph().parse(data=dict(breakable_store.export_graphs())[graph],
+                                                format="nt")}
+    assert len(govgraph.query(name, store=breakable_store)) == 0
+    breakable_store.replace_graph(graph, _broken(original, breakage, documents[1]))
+    try:
+        problems = {str(row["problem"]) for row in govgraph.query(name, store=breakable_store).records()}
+    finally:
+        breakable_store.replace_graph(graph, original)
+    assert any(p.startswith(problem) for p in problems), f"{breakage}: {name} answered {problems}"
