@@ -712,7 +712,19 @@ def find_event(ctx: _Context, speakers: list[_Speaker], references: set[int]) ->
     date = _event_date(ctx, labels, references, title)
     host, host_key = _event_host(ctx, labels, speakers)
     fmt = _event_format(ctx, labels)
+    if evidence is None:
+        evidence = _event_sentence(ctx, host, date)
     return EventFact(title, date, host, host_key, fmt, evidence), _speech_title(ctx, references)
+
+
+def _event_sentence(ctx: _Context, host: str | None, date: str | None) -> Evidence | None:
+    """An untitled event is still evidenced by the sentence naming its host or date."""
+    for sentence in ctx.sentences:
+        if host and host.lower() in sentence.text.lower():
+            return sentence.evidence
+        if date and (parsed := parse_date(sentence.text)) and parsed[0] == date:
+            return sentence.evidence
+    return None
 
 
 def _labelled_fields(ctx: _Context) -> dict[str, tuple[str, Sentence]]:

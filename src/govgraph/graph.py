@@ -177,6 +177,8 @@ def _new_organisation(b: _Builder, org: URIRef, name: str, kind: URIRef) -> None
 
 def _event_triples(b: _Builder, extraction: Extraction) -> None:
     event = extraction.event
+    if event.evidence is None:  # no sentence tells of the event: a node would be a fact without evidence
+        return
     node = event_iri(event.title, event.date, b.slug)
     b.add(node, RDF.type, GG.Event)
     title = event.title or extraction.speech_title
