@@ -4,6 +4,8 @@ import pytest
 
 from govgraph.documents import parse_document
 from govgraph.extract import extract, parse_date
+from govgraph.graph import extraction_triples
+from govgraph.namespaces import GG
 from govgraph.vocab import default_lexicon
 
 
@@ -71,7 +73,6 @@ def test_event_fields_from_labels_and_body():
         "Camp Example 2019", "2019", "Example Events", "online")
 
 
-
 def test_an_untitled_event_is_evidenced_by_the_sentence_naming_its_host():
     result = _extract(
         "Joined-up government\n\nThe speaker set out an agenda.\n\n"
@@ -84,12 +85,10 @@ def test_an_untitled_event_is_evidenced_by_the_sentence_naming_its_host():
 
 
 def test_an_event_no_sentence_tells_of_is_not_a_fact():
-    from govgraph.graph import extraction_triples
-    from govgraph.namespaces import GG
-
     result = _extract("Ada Lovelace, Head of the Government Digital Service, spoke about platforms.\n")
     assert result.event.evidence is None
     assert not [t for t in extraction_triples(result) if t[1] == GG.deliveredAt]
+
 
 def test_pressures_themes_and_departments_with_evidence():
     result = _extract(

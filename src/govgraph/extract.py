@@ -709,22 +709,12 @@ def find_event(ctx: _Context, speakers: list[_Speaker], references: set[int]) ->
     """The event the speech was given at, and the speech's own title when the text gives one."""
     labels = _labelled_fields(ctx)
     title, evidence = _event_title(ctx, labels, speakers)
-    date = _event_date(ctx, labels, references, title)
-    host, host_key = _event_host(ctx, labels, speakers)
+    date, date_sentence = _event_date(ctx, labels, references, title)
+    host, host_key, host_sentence = _event_host(ctx, labels, speakers)
     fmt = _event_format(ctx, labels)
-    if evidence is None:
-        evidence = _event_sentence(ctx, host, date)
+    if evidence is None and (told := host_sentence or date_sentence):
+        evidence = told.evidence  # an untitled event is still told of by the sentence naming its host or date
     return EventFact(title, date, host, host_key, fmt, evidence), _speech_title(ctx, references)
-
-
-def _event_sentence(ctx: _Context, host: str | None, date: str | None) -> Evidence | None:
-    """An untitled event is still evidenced by the sentence naming its host or date."""
-    for sentence in ctx.sentences:
-        if host and host.lower() in sentence.text.lower():
-            return sentence.evidence
-        if date and (parsed := parse_date(sentence.text)) and parsed[0] == date:
-            return sentence.evidence
-    return None
 
 
 def _labelled_fields(ctx: _Context) -> dict[str, tuple[str, Sentence]]:
@@ -773,12 +763,13 @@ def _strip_speech_suffix(title: str) -> str:
 
 
 def _event_date(ctx: _Context, labels: dict[str, tuple[str, Sentence]], references: set[int],
-                title: str | None) -> str | None:
+                title: str | None) -> tuple[str | None, Sentence | None]:
+    """The event's date, and the sentence that gives it (None when it came from metadata or the title)."""
     if labelled := _first_label(labels, _DATE_LABELS):
         parsed = parse_date(labelled[0])
         if parsed:
-            return parsed[0]
-    candidates: list[tuple[int, int, int, str]] = []
+            return parsed[0], labelled[1]
+    candidates: list[tuple[int, int, int, str, Sentence]] = []
     for sentence in ctx.sentences:
         if sentence.start in references:
             continue
@@ -789,18 +780,18 @@ def _event_date(ctx: _Context, labels: dict[str, tuple[str, Sentence]], referenc
         place = 0 if sentence.is_heading else 1 if _about_the_event(sentence.text) else 2
         if place == 2 and precision != "day":
             continue
-        candidates.append((place if place < 2 else 2, -_PRECISION[precision], sentence.start, iso))
+        candidates.append((place if place < 2 else 2, -_PRECISION[precision], sentence.start, iso, sentence))
     near = [c for c in candidates if c[0] < 2]
     if near:
-        return min(near, key=lambda c: (c[1], c[0], c[2]))[3]
+        return min(near, key=lambda c: (c[1], c[0], c[2]))[3:]
     meta = ctx.document.metadata.get("date")
     if meta and (parsed := parse_date(meta)):
-        return parsed[0]
+        return parsed[0], None
     if candidates:
-        return min(candidates, key=lambda c: (c[1], c[2]))[3]
+        return min(candidates, key=lambda c: (c[1], c[2]))[3:]
     if title and (year := re.search(r"\b((?:19|20)\d\d)\b", title)):
-        return year.group(1)
-    return None
+        return year.group(1), None
+    return None, None
 
 
 def _about_the_event(text: str) -> bool:
@@ -808,16 +799,17 @@ def _about_the_event(text: str) -> bool:
 
 
 def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
-                speakers: list[_Speaker]) -> tuple[str | None, str | None]:
+                speakers: list[_Speaker]) -> tuple[str | None, str | None, Sentence | None]:
+    """The host's name and gazetteer key, and the sentence that names it."""
     if labelled := _first_label(labels, _HOST_LABELS):
-        return _host_name(ctx, labelled[0])
+        return *_host_name(ctx, labelled[0]), labelled[1]
     for sentence in ctx.sentences:
         if _NOT_HOST.search(sentence.text):
             continue
         for pattern in (_HOST_TEXT, _HOST_SERIES):
             match = pattern.search(sentence.text)
             if match and ctx.is_organisation(match.group("org")):
-                return _host_name(ctx, match.group("org"))
+                return *_host_name(ctx, match.group("org")), sentence
     speaker_orgs = {_norm_name(ctx.canonical_org(s.organisation)[0] or "") for s in speakers}
     hosts = {e.key: e for e in ctx.lexicon.organisations if not e.is_government}
     for key, mentions in ctx.org_mentions.items():
@@ -828,8 +820,8 @@ def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
             _norm_name(m[0]) in speaker_orgs for m in mentions
         ):
             continue
-        return entry.label, entry.key
-    return None, None
+        return entry.label, entry.key, mentions[0][2]
+    return None, None, None
 
 
 def _host_name(ctx: _Context, text: str) -> tuple[str | None, str | None]:
