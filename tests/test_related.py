@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import govgraph
 from govgraph.cli import cli
 from govgraph.errors import NotFoundError
-from govgraph.related import RelatedIndex
+from govgraph.related import RelatedIndex, _top_k
 from govgraph.snapshot import Snapshot
 
 from .conftest import DATA
@@ -108,6 +108,21 @@ def test_scores_are_deterministic_and_all_pairs_agrees_with_one_lookup(snapshot)
         expected = [snapshot.index[r.speech] for r in index.related(speech, top=3)]
         assert list(neighbours[i][: len(expected)]) == expected
         assert scores[i][0] == pytest.approx(index.related(speech, top=1)[0].score, rel=1e-5)
+
+
+@pytest.mark.parametrize("width", [300, 4096, 5001])
+def test_top_k_of_wide_rows_matches_a_full_sort(width):
+    """Narrow rows are searched whole, wide ones by groups: both find what a full sort finds, with ties."""
+    rng = np.random.default_rng(width)
+    block = rng.integers(0, 50, size=(40, width)).astype(np.float32)  # many ties
+    block[0, -3:] = 99.0  # the best scores in the last, narrower group
+    block[1, :] = -np.inf
+    block[1, [7, width - 1]] = 1.0
+    columns, values = _top_k(block, 5)
+    for row, (got_columns, got_values) in enumerate(zip(columns, values, strict=True)):
+        expected = sorted(range(width), key=lambda c: (-block[row, c], c))[:5]
+        assert list(got_columns) == expected, row
+        assert list(got_values) == [block[row, c] for c in expected]
 
 
 def _tiny(features: list[set[str]]) -> Snapshot:
