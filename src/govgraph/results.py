@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from .errors import QueryError
 from .namespaces import PREFIXES
-from .terms import from_ox, solution_rows
+from .terms import TermCache, from_ox, solution_rows
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {
@@ -177,8 +177,9 @@ def from_pyoxigraph(results: Any) -> QueryResult:
         variables = [v.value for v in results.variables]
         return QueryResult("SELECT", variables, solution_rows(results))
     graph = _new_graph()
+    convert = TermCache(from_ox)
     for triple in results:
-        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+        graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
     return QueryResult("CONSTRUCT", graph=graph)
 
 

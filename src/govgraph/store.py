@@ -23,7 +23,7 @@ from .errors import QueryError, StoreError
 from .graph import SAFE_IRI
 from .namespaces import GG, LINKS_GRAPH, PREFIXES, RDF, VOCABULARY_GRAPH
 from .results import QueryResult, from_pyoxigraph
-from .terms import from_ox, solution_rows, to_ox
+from .terms import TermCache, from_ox, solution_rows, to_ox
 
 DEFAULT_STORE = Path(".govgraph") / "store"
 DUMP_FORMATS = {
@@ -221,8 +221,9 @@ class EmbeddedStore:
         graph = Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
+        convert = TermCache(from_ox)
         for quad in self._store:
-            graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+            graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
         return graph
 
     def vocabulary_hash(self) -> str | None:
@@ -310,7 +311,7 @@ class EmbeddedStore:
         refresh costs what changed, not the size of the graph.
         """
         graph = ox.NamedNode(_checked_iri(name))
-        term = _TermCache()
+        term = TermCache(to_ox)
         new = {ox.Triple(term(s), term(p), term(o)) for s, p, o in triples}
         old = {ox.Triple(q.subject, q.predicate, q.object)
                for q in self._store.quads_for_pattern(None, None, None, graph)}
@@ -365,19 +366,6 @@ def _with_default(quads: Iterable[Any], also_default: bool = True) -> Iterator[A
         yield quad
         if also_default:
             yield ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
-
-
-class _TermCache:
-    """rdflib -> pyoxigraph terms, each converted once (derived graphs repeat the same IRIs)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[Node, Any] = {}
-
-    def __call__(self, term: Node) -> Any:
-        found = self._seen.get(term)
-        if found is None:
-            found = self._seen[term] = to_ox(term)
-        return found
 
 
 def _ntriples(triples: Iterable[Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -43,11 +44,30 @@ def from_ox(term: Any) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+class TermCache:
+    """A term converter that converts each distinct term once.
+
+    Results and derived graphs repeat the same IRIs, speakers and dates, and an rdflib Literal
+    costs microseconds to build (a third of a 13,000-row timeline's time at 10,000 documents).
+    """
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self._convert = convert
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, term: Any) -> Any:
+        found = self._seen.get(term)
+        if found is None:
+            found = self._seen[term] = self._convert(term)
+        return found
+
+
 def solution_rows(results: Any) -> list[dict[str, Node]]:
     """pyoxigraph SELECT solutions as dicts of rdflib terms, unbound variables left out."""
     names = [v.value for v in results.variables]
+    convert = TermCache(from_ox)
     rows = []
     for solution in results:
-        row = {n: from_ox(solution[n]) for n in names}
-        rows.append({k: v for k, v in row.items() if v is not None})
+        row = {n: convert(t) for n in names if (t := solution[n]) is not None}
+        rows.append(row)
     return rows
