@@ -72,6 +72,25 @@ def test_binding_puts_one_escaped_term_at_the_start_of_the_where_group():
 
 
 @pytest.mark.parametrize(
+    "where",
+    [
+        "{ ?s <urn:label> ?l FILTER(CONTAINS(?l, ?text)) }",
+        "{ SELECT ?s WHERE { ?s <urn:label> ?l FILTER(CONTAINS(?l, ?text)) } }",
+        "?s <urn:label> ?l . { ?s <urn:label> ?m FILTER(STRSTARTS(?m, ?text)) } UNION { ?s <urn:no> ?m }",
+        "?s <urn:label> ?l . VALUES ?values { 1 } { ?s <urn:label> ?m FILTER(CONTAINS(?m, ?text)) }",
+    ],
+)
+def test_binding_reaches_filters_in_nested_groups_and_subqueries(where):
+    store = ox.Store()
+    for s, label in (("urn:a", "platform one"), ("urn:b", "other {platform}"), ("urn:c", "none")):
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode("urn:label"), ox.Literal(label)))
+    text = f"SELECT DISTINCT ?s WHERE {{ {where} }} ORDER BY ?s"
+    bound = bind(text, {"text": Literal("platform")})
+    written_in = text.replace("?text", '"platform"')  # what the author means: the value in every scope
+    assert [r["s"].value for r in store.query(bound)] == [r["s"].value for r in store.query(written_in)] != []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "SELECT * WHERE { ?s ?p ?o }",

@@ -283,7 +283,12 @@ def where_group_start(text: str) -> int:
 
 
 def bind(text: str, bindings: Mapping[str, Node]) -> str:
-    """The query with its parameters bound by a VALUES block of escaped RDF terms."""
+    """The query with its parameters bound by a VALUES block of escaped RDF terms.
+
+    The block opens the WHERE group and every group inside it that uses a parameter: a nested
+    group or subquery is evaluated on its own, so a FILTER there would otherwise see the parameter
+    unbound. This gives a remote endpoint the answers the embedded store gives by substitution.
+    """
     if not bindings:
         return text
     for name in bindings:
@@ -291,8 +296,41 @@ def bind(text: str, bindings: Mapping[str, Node]) -> str:
             raise QueryError(f"invalid parameter name {name!r}")
     names = " ".join(f"?{n}" for n in bindings)
     terms = " ".join(_n3(term) for term in bindings.values())
-    at = where_group_start(text)
-    return f"{text[:at]} VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+    block = f" VALUES ({names}) {{ ({terms}) }}"
+    for at in sorted(_binding_points(text, set(bindings)), reverse=True):
+        text = f"{text[:at]}{block}{text[at:]}"
+    return text
+
+
+def _binding_points(text: str, names: set[str]) -> set[int]:
+    """Offsets just inside the WHERE group and the groups within it that mention one of `names`."""
+    where = where_group_start(text)
+    masked = _masked(text)
+    mention = re.compile(r"[?$](?:" + "|".join(map(re.escape, sorted(names))) + r")\b")
+    points, opened = {where}, []
+    data_block_next = False
+    for match in re.finditer(r"[{}]|(?<![?$:\w])VALUES\b", masked[where:], re.IGNORECASE):
+        at = where + match.end()
+        token = match.group()
+        if token.upper() == "VALUES":
+            data_block_next = True
+        elif token == "{":
+            subquery = re.match(r"\s*SELECT\b", masked[at:], re.IGNORECASE) is not None
+            opened.append((at, not (data_block_next or subquery)))
+            data_block_next = False
+        elif opened:
+            start, is_group = opened.pop()
+            if is_group and mention.search(masked, start, at):
+                points.add(start)
+    return points
+
+
+def _masked(text: str) -> str:
+    """The query with comments, strings and IRIs blanked out (same length), so braces and
+    variables found in it are the query's own."""
+    return _TOKEN.sub(
+        lambda m: " " * len(m.group()) if m.lastgroup in ("comment", "string", "iri") else m.group(), text
+    )
 
 
 def _n3(term: Node) -> str:
