@@ -267,6 +267,39 @@ def test_replacing_a_derived_graph_writes_the_difference_and_keeps_the_union(bui
     assert _default_is_the_union(store_dir)
 
 
+def test_a_new_derived_graph_goes_in_chunks_and_a_failed_chunk_leaves_the_store_as_it_was(
+        built, tmp_path, monkeypatch):
+    from rdflib import Literal
+
+    from govgraph import store as store_module
+
+    store_dir = tmp_path / "store"
+    shutil.copytree(built, store_dir)
+    monkeypatch.setattr(store_module, "WRITE_CHUNK", 2)
+    speech = ID["speech/ifg-2014-bracken-strategy-is-delivery"]
+    triples = {(speech, GG.reason, Literal(f"reason {i}")) for i in range(5)}
+    real_put = govgraph.EmbeddedStore.put_nquads
+    calls = []
+
+    def full_disk_at_the_second(self, nquads, bulk=False):
+        calls.append(bulk)
+        if len(calls) == 2:
+            raise StoreError("writing to the store failed: No space left on device")
+        real_put(self, nquads, bulk)
+
+    with govgraph.EmbeddedStore(store_dir) as store:
+        before = len(store)
+        with monkeypatch.context() as patch:
+            patch.setattr(govgraph.EmbeddedStore, "put_nquads", full_disk_at_the_second)
+            with pytest.raises(StoreError, match="No space"):
+                store.replace_graph(ID["graph/derived-test"], triples)
+        assert calls == [True, True]  # bulk loads, the first written before the failure
+        assert len(store) == before and ID["graph/derived-test"] not in store.graph_names()
+        store.replace_graph(ID["graph/derived-test"], triples)  # three transactions
+        assert _named(store, ID["graph/derived-test"]) == triples
+    assert _default_is_the_union(store_dir)
+
+
 class _Spy:
     """A store whose update calls are recorded."""
 
