@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from .errors import QueryError
 from .namespaces import PREFIXES
-from .terms import TermCache, from_ox, solution_rows
+from .terms import from_ox_triples, solution_rows
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {
@@ -177,9 +177,8 @@ def from_pyoxigraph(results: Any) -> QueryResult:
         variables = [v.value for v in results.variables]
         return QueryResult("SELECT", variables, solution_rows(results))
     graph = _new_graph()
-    convert = TermCache(from_ox)
-    for triple in results:
-        graph.add((convert(triple.subject), convert(triple.predicate), convert(triple.object)))
+    for triple in from_ox_triples(results):
+        graph.add(triple)
     return QueryResult("CONSTRUCT", graph=graph)
 
 

@@ -23,7 +23,7 @@ from .errors import QueryError, StoreError
 from .graph import SAFE_IRI
 from .namespaces import GG, LINKS_GRAPH, PREFIXES, RDF, VOCABULARY_GRAPH
 from .results import QueryResult, from_pyoxigraph
-from .terms import TermCache, from_ox, solution_rows, to_ox
+from .terms import TermCache, from_ox_triples, solution_rows, to_ox
 
 DEFAULT_STORE = Path(".govgraph") / "store"
 DUMP_FORMATS = {
@@ -221,9 +221,8 @@ class EmbeddedStore:
         graph = Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace)
-        convert = TermCache(from_ox)
-        for quad in self._store:
-            graph.add((convert(quad.subject), convert(quad.predicate), convert(quad.object)))
+        for triple in from_ox_triples(self._store):
+            graph.add(triple)
         return graph
 
     def vocabulary_hash(self) -> str | None:
@@ -317,7 +316,7 @@ class EmbeddedStore:
         old = {ox.Triple(q.subject, q.predicate, q.object)
                for q in self._store.quads_for_pattern(None, None, None, graph)}
         if not old:
-            self._put_new_graph(name, graph, list(new))
+            self._put_new_graph(name, list(new))
             return
         added, removed = new - old, old - new
         orphans = [t for t in removed if not self._held_elsewhere(t, graph)]
@@ -331,7 +330,7 @@ class EmbeddedStore:
             self._write(self._store.update, " ;\n".join(steps))
             self._write(self._store.flush)
 
-    def _put_new_graph(self, name: URIRef, graph: Any, triples: list[Any]) -> None:
+    def _put_new_graph(self, name: URIRef, triples: list[Any]) -> None:
         """Bulk-load a new derived graph WRITE_CHUNK triples at a time, dropping it if a chunk fails.
 
         One transaction of millions of quads (related speeches at 50,000 speeches) held them all in
@@ -339,6 +338,7 @@ class EmbeddedStore:
         speeches: 11 s against 40 s). Readers may see the graph grow; one cut short by a killed
         process is completed by the next refresh, which writes the difference.
         """
+        graph = ox.NamedNode(_checked_iri(name))
         try:
             for start in range(0, len(triples), WRITE_CHUNK):
                 quads = (ox.Quad(t.subject, t.predicate, t.object, graph)
@@ -354,7 +354,7 @@ class EmbeddedStore:
         return any(isinstance(q.graph_name, ox.NamedNode) and q.graph_name != graph for q in quads)
 
 
-WRITE_CHUNK = 100_000  # triples per transaction when a derived graph is first written
+WRITE_CHUNK = 100_000  # triples per bulk load when a derived graph is first written
 _STAGING_SUFFIX = "/staging"
 _SIDE_SUFFIX = ".building-"  # + pid: a first build's new store, swapped in when it is complete
 _RETIRED_SUFFIX = ".replaced-"  # + pid: the empty store a side store replaced, deleted after the swap

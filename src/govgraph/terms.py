@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -62,12 +62,15 @@ class TermCache:
         return found
 
 
+def from_ox_triples(statements: Iterable[Any]) -> Iterator[tuple[Node, Node, Node]]:
+    """pyoxigraph triples or quads as rdflib (subject, predicate, object), each term converted once."""
+    convert = TermCache(from_ox)
+    for statement in statements:
+        yield convert(statement.subject), convert(statement.predicate), convert(statement.object)
+
+
 def solution_rows(results: Any) -> list[dict[str, Node]]:
     """pyoxigraph SELECT solutions as dicts of rdflib terms, unbound variables left out."""
     names = [v.value for v in results.variables]
     convert = TermCache(from_ox)
-    rows = []
-    for solution in results:
-        row = {n: convert(t) for n in names if (t := solution[n]) is not None}
-        rows.append(row)
-    return rows
+    return [{n: convert(t) for n in names if (t := solution[n]) is not None} for solution in results]
