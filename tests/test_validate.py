@@ -19,6 +19,7 @@ from .conftest import DATA
 SPEECH = ID["speech/ifg-2014-bracken-strategy-is-delivery"]
 EVENT = ID["event/digital-government-the-strategy-is-delivery-2014"]
 PERSON = ID["person/mike-bracken"]
+REFERENCE = ID["reference/test/0"]
 BREAKAGES = {
     "speech without a title": lambda g: g.remove((SPEECH, DCTERMS.title, None)),
     "title as a number": lambda g: (g.remove((SPEECH, DCTERMS.title, None)),
@@ -38,6 +39,11 @@ BREAKAGES = {
                                                     Literal("another"))),
     "language-tagged title": lambda g: (g.remove((SPEECH, DCTERMS.title, None)),
                                         g.add((SPEECH, DCTERMS.title, Literal("t", lang="en")))),
+    "reference without a kind": lambda g: g.add((REFERENCE, RDF.type, GG.SpeechReference)),
+    "reference resolving to a theme": lambda g: (g.add((REFERENCE, RDF.type, GG.SpeechReference)),
+                                                 g.add((REFERENCE, GG.referenceKind, Literal("follows"))),
+                                                 g.add((REFERENCE, GG.resolvesTo,
+                                                        ID["theme/digital-transformation"]))),
 }
 
 
