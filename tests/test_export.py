@@ -22,6 +22,7 @@ from govgraph import export as exporting
 from govgraph.cli import cli
 from govgraph.errors import GovGraphError, NotFoundError
 from govgraph.export import Drawing, export, view_graph
+from govgraph.snapshot import read_evidence
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -74,6 +75,24 @@ def test_cytoscape_json_is_ready_for_cy_add(opened):
         assert {edge["data"]["source"], edge["data"]["target"]} <= nodes and edge["data"]["relation"]
     assert all({"x", "y"} <= set(n["position"]) for n in data["elements"]["nodes"])
     assert any("sentence" in e["data"] for e in data["elements"]["edges"])
+
+
+def test_a_focused_drawing_reads_only_its_nodes_evidence_and_misses_none(opened):
+    import json
+
+    store, snapshot = opened
+    focused = view_graph(snapshot, Drawing(focus="Mike Bracken", depth=1))
+    everything = read_evidence(store)
+    about = set(focused)
+    expected = {key: words for key, words in everything.items() if key[0] in about}
+    assert expected and read_evidence(store, about) == expected
+    assert any(key[1].endswith(("follows", "refersTo")) for key in everything)  # links get sentences too
+    data = json.loads(_drawn(opened, "cytoscape", Drawing(focus="Mike Bracken", depth=1)))
+    edges = [e["data"] for e in data["elements"]["edges"]]
+    assert any("sentence" in e for e in edges)
+    for edge in edges:
+        if "sentence" in edge:
+            assert edge["sentence"] in {words[0] for words in expected.values()}
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (Debian's graphviz) is not installed")

@@ -427,7 +427,9 @@ def export(
     from .snapshot import read_evidence, read_snapshot
 
     snapshot = snapshot or read_snapshot(store)
-    graph = view_graph(snapshot, drawing, read_evidence(store) if fmt in ("html", "cytoscape") else None)
+    graph = view_graph(snapshot, drawing)
+    if fmt in ("html", "cytoscape"):  # the formats that show each link's sentence
+        _add_evidence(graph, read_evidence(store, list(graph) if drawing.focus else None))
     title = _title(snapshot, drawing)
     writers = {
         "graphml": lambda: to_graphml(graph),

@@ -7,7 +7,10 @@ as plain strings here; the public functions turn them back into IRIs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from rdflib import URIRef
 
 from .errors import NotFoundError
 from .namespaces import DCTERMS, FOAF, GG, ORG, RDF, RDFS, SDO, SKOS
@@ -129,22 +132,55 @@ def _memberships(store: EmbeddedStore, kinds: dict[str, str]) -> list[tuple[str,
     return sorted(rows, key=lambda r: (r[0], r[1], r[2] or ""))
 
 
-def read_evidence(store: EmbeddedStore) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+def read_evidence(
+    store: EmbeddedStore, subjects: Iterable[str] | None = None
+) -> dict[tuple[str, str, str], tuple[str, str | None]]:
     """(subject, predicate, object) -> (sentence, file name) for every fact the loader found words for.
 
-    A resolved link between speeches is given the sentence of the reference it came from.
+    With `subjects`, only facts about them are read, one lookup each, so a focused drawing of a large
+    store does not read all its evidence. A resolved link between speeches is given the sentence of
+    the reference it came from.
     """
-    subject, predicate, obj = (dict(store.pairs(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
-    sentence, document = dict(store.pairs(GG.sentence)), dict(store.pairs(GG.sourceDocument))
-    files = dict(store.pairs(GG.fileName))
+    rows = _evidence_rows(store) if subjects is None else _evidence_rows_about(store, subjects)
+    files: dict[str, str | None] = dict(store.pairs(GG.fileName)) if subjects is None else {}
     found: dict[tuple[str, str, str], tuple[str, str | None]] = {}
-    for evidence in sorted(sentence):
-        if evidence in subject and evidence in predicate and evidence in obj:
-            key = (subject[evidence], predicate[evidence], obj[evidence])
-            found.setdefault(key, (sentence[evidence], files.get(document.get(evidence, ""))))
-    resolved = dict(store.pairs(GG.resolvesTo))
+    for evidence in sorted(rows):
+        s, p, o, sentence, document = rows[evidence]
+        if document is not None and document not in files:
+            files[document] = store.values(URIRef(document)).get(str(GG.fileName))
+        found.setdefault((s, p, o), (sentence, files.get(document) if document else None))
+    references = {o for s, p, o in found if p == str(GG.hasReference)}
+    resolved = (dict(store.pairs(GG.resolvesTo)) if subjects is None else
+                {r: t for r in references if (t := store.values(URIRef(r)).get(str(GG.resolvesTo)))})
     for (s, p, reference), words in list(found.items()):
         if p == str(GG.hasReference) and reference in resolved:
             for link in LINK_PREDICATES.values():
                 found.setdefault((s, str(link), resolved[reference]), words)
     return found
+
+
+EvidenceRow = tuple[str, str, str, str, str | None]
+
+
+def _evidence_rows(store: EmbeddedStore) -> dict[str, EvidenceRow]:
+    """Every evidence node's statement, sentence and document, read a predicate at a time."""
+    subject, predicate, obj = (dict(store.pairs(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
+    sentence, document = dict(store.pairs(GG.sentence)), dict(store.pairs(GG.sourceDocument))
+    return {
+        e: (subject[e], predicate[e], obj[e], text, document.get(e))
+        for e, text in sentence.items()
+        if e in subject and e in predicate and e in obj
+    }
+
+
+def _evidence_rows_about(store: EmbeddedStore, subjects: Iterable[str]) -> dict[str, EvidenceRow]:
+    """The evidence nodes whose statement is about one of `subjects`, read node by node."""
+    keys = [str(k) for k in (RDF.subject, RDF.predicate, RDF.object, GG.sentence)]
+    rows: dict[str, EvidenceRow] = {}
+    for about in set(subjects):
+        for evidence, _ in store.pairs(RDF.subject, URIRef(about)):
+            values = store.values(URIRef(evidence))
+            if all(k in values for k in keys):
+                s, p, o, text = (values[k] for k in keys)
+                rows[evidence] = (s, p, o, text, values.get(str(GG.sourceDocument)))
+    return rows

@@ -192,6 +192,16 @@ class EmbeddedStore:
         pattern = self._store.quads_for_pattern(None, to_ox(predicate), to_ox(obj) if obj else None, graph)
         return {(q.subject.value, q.object.value) for q in pattern}
 
+    def values(self, subject: URIRef) -> dict[str, str]:
+        """One value per predicate of a subject (the smallest, so the answer is stable), for point reads."""
+        graph = None if self._union else ox.DefaultGraph()
+        found: dict[str, str] = {}
+        for quad in self._store.quads_for_pattern(to_ox(subject), None, None, graph):
+            key, value = quad.predicate.value, quad.object.value
+            if key not in found or value < found[key]:
+                found[key] = value
+        return found
+
     def export_graphs(self) -> Iterator[tuple[URIRef, bytes]]:
         """Each named graph as N-Triples, in a stable order, to copy the store elsewhere."""
         for name in sorted(self.graph_names()):
