@@ -79,19 +79,14 @@ def default_file_name(fmt: str, view: str = "entities") -> str:
 # ---------------------------------------------------------------------------
 
 
-def view_graph(
-    snapshot: Snapshot,
-    drawing: Drawing,
-    evidence: dict[tuple[str, str, str], tuple[str, str | None]] | None = None,
-) -> nx.Graph:
-    """The networkx graph to draw, decorated with colours, sizes, positions and evidence."""
+def view_graph(snapshot: Snapshot, drawing: Drawing) -> nx.Graph:
+    """The networkx graph to draw, decorated with colours, sizes and positions."""
     if drawing.view not in VIEWS:
         raise ExportError(f"unknown view {drawing.view!r}", hint=f"one of {', '.join(VIEWS)}")
     builders = {"entities": entity_graph, "speeches": speech_concept_graph, "speakers": speaker_graph}
     graph = builders[drawing.view](snapshot)
     if drawing.focus:
         graph = neighbourhood(graph, find_entity(snapshot, drawing.focus), drawing.depth, drawing.view)
-    _add_evidence(graph, evidence or {})
     decorate(graph)
     return graph
 

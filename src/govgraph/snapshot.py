@@ -142,32 +142,30 @@ def read_evidence(
     the reference it came from.
     """
     rows = _evidence_rows(store) if subjects is None else _evidence_rows_about(store, subjects)
-    files: dict[str, str | None] = dict(store.pairs(GG.fileName)) if subjects is None else {}
     found: dict[tuple[str, str, str], tuple[str, str | None]] = {}
     for evidence in sorted(rows):
-        s, p, o, sentence, document = rows[evidence]
-        if document is not None and document not in files:
-            files[document] = store.values(URIRef(document)).get(str(GG.fileName))
-        found.setdefault((s, p, o), (sentence, files.get(document) if document else None))
-    references = {o for s, p, o in found if p == str(GG.hasReference)}
-    resolved = (dict(store.pairs(GG.resolvesTo)) if subjects is None else
-                {r: t for r in references if (t := store.values(URIRef(r)).get(str(GG.resolvesTo)))})
+        s, p, o, sentence, file_name = rows[evidence]
+        found.setdefault((s, p, o), (sentence, file_name))
     for (s, p, reference), words in list(found.items()):
-        if p == str(GG.hasReference) and reference in resolved:
+        if p != str(GG.hasReference):
+            continue
+        target = store.values(URIRef(reference)).get(str(GG.resolvesTo))
+        if target is not None:
             for link in LINK_PREDICATES.values():
-                found.setdefault((s, str(link), resolved[reference]), words)
+                found.setdefault((s, str(link), target), words)
     return found
 
 
-EvidenceRow = tuple[str, str, str, str, str | None]
+EvidenceRow = tuple[str, str, str, str, str | None]  # subject, predicate, object, sentence, file name
 
 
 def _evidence_rows(store: EmbeddedStore) -> dict[str, EvidenceRow]:
-    """Every evidence node's statement, sentence and document, read a predicate at a time."""
+    """Every evidence node's statement, sentence and file, read a predicate at a time."""
     subject, predicate, obj = (dict(store.pairs(p)) for p in (RDF.subject, RDF.predicate, RDF.object))
     sentence, document = dict(store.pairs(GG.sentence)), dict(store.pairs(GG.sourceDocument))
+    files = dict(store.pairs(GG.fileName))
     return {
-        e: (subject[e], predicate[e], obj[e], text, document.get(e))
+        e: (subject[e], predicate[e], obj[e], text, files.get(document.get(e, "")))
         for e, text in sentence.items()
         if e in subject and e in predicate and e in obj
     }
@@ -176,11 +174,16 @@ def _evidence_rows(store: EmbeddedStore) -> dict[str, EvidenceRow]:
 def _evidence_rows_about(store: EmbeddedStore, subjects: Iterable[str]) -> dict[str, EvidenceRow]:
     """The evidence nodes whose statement is about one of `subjects`, read node by node."""
     keys = [str(k) for k in (RDF.subject, RDF.predicate, RDF.object, GG.sentence)]
+    files: dict[str, str | None] = {}
     rows: dict[str, EvidenceRow] = {}
     for about in set(subjects):
         for evidence, _ in store.pairs(RDF.subject, URIRef(about)):
             values = store.values(URIRef(evidence))
-            if all(k in values for k in keys):
-                s, p, o, text = (values[k] for k in keys)
-                rows[evidence] = (s, p, o, text, values.get(str(GG.sourceDocument)))
+            if not all(k in values for k in keys):
+                continue
+            document = values.get(str(GG.sourceDocument))
+            if document and document not in files:
+                files[document] = store.values(URIRef(document)).get(str(GG.fileName))
+            s, p, o, text = (values[k] for k in keys)
+            rows[evidence] = (s, p, o, text, files.get(document) if document else None)
     return rows
