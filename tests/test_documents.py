@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from govgraph.documents import iter_document_paths, parse_document, read_document
+from govgraph.cli import cli
+from govgraph.documents import iter_document_paths, parse_document, read_document, shown_name
 from govgraph.errors import DocumentError
+
+from .conftest import DATA
+
+ODD_NAME = "bad\nname\x1b[31m.txt"
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Talk | Site</title></head>
 <body>
@@ -98,3 +106,75 @@ def test_folders_are_walked_in_a_stable_order(tmp_path: Path):
     for name in ("b.md", "a.txt", "c.html", "skip.pdf"):
         (tmp_path / name).write_text("x")
     assert [p.name for p in iter_document_paths([tmp_path])] == ["a.txt", "b.md", "c.html"]
+
+
+def test_a_file_that_grows_after_the_size_check_is_stopped_by_the_read_bound(tmp_path, monkeypatch):
+    grown = tmp_path / "grown.txt"
+    grown.write_text("word " * 1000)
+
+    def small(real: os.stat_result) -> os.stat_result:
+        fields = list(real)
+        fields[6] = 10  # st_size, as it was when the file was checked
+        return os.stat_result(fields)
+
+    real_stat, real_fstat = Path.stat, os.fstat
+    monkeypatch.setattr(Path, "stat", lambda self, **kw: small(real_stat(self, **kw)))
+    monkeypatch.setattr(os, "fstat", lambda fd: small(real_fstat(fd)))
+    with pytest.raises(DocumentError, match="over the 100-byte limit"):
+        read_document(grown, max_bytes=100)
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_at_once(tmp_path: Path, monkeypatch):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(Path, "is_file", lambda self: True)  # it was a file when checked
+    raised: list[DocumentError] = []
+
+    def read() -> None:
+        try:
+            read_document(fifo)
+        except DocumentError as exc:  # handed to the test, which fails on anything else
+            raised.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    if reader.is_alive():  # let the blocked reader go: open the FIFO's other end, then close it
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(timeout=5)
+        pytest.fail("reading a FIFO waited for a writer")
+    assert len(raised) == 1 and "not a regular file" in str(raised[0])
+
+
+def test_shown_name_keeps_plain_names_and_escapes_control_characters():
+    assert shown_name("My Talk (2014) café.txt") == "My Talk (2014) café.txt"
+    assert shown_name(Path("/data/talk.md")) == "/data/talk.md"
+    shown = shown_name(ODD_NAME)
+    assert "\n" not in shown and "\x1b" not in shown
+    assert "bad\\nname\\x1b[31m.txt" in shown
+    assert "\\u202e" in shown_name("talk\u202etxt.exe.md")  # right-to-left override
+
+
+def test_a_file_name_with_control_characters_is_printed_escaped(tmp_path: Path):
+    bad = tmp_path / ODD_NAME
+    bad.write_bytes(b"")
+    with pytest.raises(DocumentError) as info:
+        read_document(bad)
+    message = str(info.value)
+    assert "\n" not in message and "\x1b" not in message
+    assert "bad\\nname\\x1b[31m.txt" in message and "empty" in message
+
+
+def test_build_prints_control_characters_in_file_names_escaped(tmp_path: Path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / ODD_NAME).write_bytes(b"")
+    speech = (DATA / "ifg-2014-bracken-strategy-is-delivery.txt").read_bytes()
+    (folder / "talk.txt").write_bytes(speech)
+    (folder / "talk\x1b.txt").write_bytes(speech)  # the same slug: "has the same name as"
+    result = CliRunner().invoke(cli, ["build", str(folder), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1, result.output
+    assert "\x1b" not in result.output and "\r" not in result.output
+    lines = result.output.splitlines()
+    assert any("bad\\nname\\x1b[31m.txt" in line and "empty" in line for line in lines)
+    assert any("has the same name as" in line and "talk\\x1b.txt" in line for line in lines)

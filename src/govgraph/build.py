@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, slugify
+from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, shown_name, slugify
 from .errors import DocumentError, ExtractionError, GovGraphError
 from .extract import Extraction, Lexicon, extract
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_triples, link_triples
@@ -74,7 +74,7 @@ def extract_document(document: Document, lexicon: Lexicon | None = None) -> Extr
     extraction = extract(document, lexicon or default_lexicon())
     if not extraction.speakers:
         raise ExtractionError(
-            f"{document.name}: no speaker found",
+            f"{shown_name(document.name)}: no speaker found",
             hint='write-ups name speakers like "Jane Doe, Head of X, spoke"',
         )
     return extraction
@@ -142,7 +142,8 @@ def _load(paths: Iterable[str | Path], store: EmbeddedStore, report: BuildReport
     try:
         for result in _prepared(tasks, progress, workers):
             if isinstance(result, Prepared) and result.iri in seen:
-                message = f"{result.path}: has the same name as {seen[result.iri]}; rename one of them"
+                message = (f"{shown_name(result.path)}: has the same name as {shown_name(seen[result.iri])}; "
+                           "rename one of them")
                 result = Failure(result.path, message)
             if isinstance(result, Failure):
                 report.failures.append(result)
@@ -245,10 +246,11 @@ def _prepare_chunk(tasks: list[_Task]) -> list[Prepared | Failure | _Unchanged]:
         if isinstance(result, Prepared):
             verdict = validate_nquads(result.nquads)
             if not verdict.conforms:
-                result = Failure(result.path, f"{result.path}: {verdict.violations[0].message}")
+                result = Failure(result.path, f"{shown_name(result.path)}: {verdict.violations[0].message}")
         checked.append(result)
     if not any(isinstance(r, Failure) for r in checked):
-        checked[0] = Failure(tasks[0].path, f"{tasks[0].path}: breaks the shapes with its neighbours")
+        message = f"{shown_name(tasks[0].path)}: breaks the shapes with its neighbours"
+        checked[0] = Failure(tasks[0].path, message)
     return checked
 
 

@@ -7,7 +7,9 @@ asides and footers are dropped here, so nothing downstream can mistake them for 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,9 @@ SUFFIXES: Mapping[str, str] = MappingProxyType(
     }
 )
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# never wait for a FIFO's writer, never adopt a terminal; O_BINARY exists (and matters) on Windows
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_BINARY", 0))
 
 _BLOCK_TAGS = (
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "header", "article",
@@ -89,7 +94,7 @@ def media_type_for(path: Path) -> str:
         return SUFFIXES[path.suffix.lower()]
     except KeyError:
         raise DocumentError(
-            f"{path.name}: unsupported file type {path.suffix or '(none)'!r}",
+            f"{shown_name(path.name)}: unsupported file type {path.suffix or '(none)'!r}",
             hint="govgraph reads .txt, .md and .html files",
         ) from None
 
@@ -99,26 +104,54 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Docum
     path = Path(path)
     media_type = media_type_for(path)
     if not path.is_file():
-        raise DocumentError(f"{path}: not a regular file")
+        raise _not_regular(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DocumentError(
-                f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit",
-                hint="raise it with --max-bytes if the file is genuine",
-            )
-        data = path.read_bytes()
+        data, size = _read_at_most(path, max_bytes)
     except OSError as exc:
-        raise DocumentError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise DocumentError(f"{shown_name(path)}: cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > max_bytes:
+        raise DocumentError(
+            f"{shown_name(path)}: {size:,} bytes is over the {max_bytes:,}-byte limit",
+            hint="raise it with --max-bytes if the file is genuine",
+        )
     return parse_document(data, path.name, media_type, source=str(path))
+
+
+def shown_name(path: str | Path) -> str:
+    """A file name fit for a one-line message: as it is if printable, else quoted with escapes.
+
+    A name holding a newline or a terminal escape would otherwise split the message or recolour
+    the user's terminal.
+    """
+    text = str(path)
+    return text if text.isprintable() else repr(text)
+
+
+def _read_at_most(path: Path, max_bytes: int) -> tuple[bytes, int]:
+    """Up to max_bytes + 1 bytes of a regular file, and its size; the read bound is the limit.
+
+    Checking the size first is not enough, as a file can grow between the check and the read.
+    The file is opened without blocking, so a path swapped for a FIFO since is_file() refuses
+    at once instead of waiting for a writer (for a regular file the flag changes nothing).
+    """
+    with open(os.open(path, _READ_FLAGS), "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise _not_regular(path)
+        data = stream.read(max_bytes + 1)
+        return data, max(os.fstat(stream.fileno()).st_size, len(data))
+
+
+def _not_regular(path: Path) -> DocumentError:
+    """The one refusal for folders, FIFOs, sockets and devices, which have no text to read."""
+    return DocumentError(f"{shown_name(path)}: not a regular file")
 
 
 def parse_document(data: bytes, name: str, media_type: str, source: str | None = None) -> Document:
     """Turn raw bytes into a Document; the single entry point for every format."""
     if not data.strip():
-        raise DocumentError(f"{name}: the file is empty")
+        raise DocumentError(f"{shown_name(name)}: the file is empty")
     if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
-        raise DocumentError(f"{name}: looks like a binary file, not text",
+        raise DocumentError(f"{shown_name(name)}: looks like a binary file, not text",
                             hint="govgraph reads .txt, .md and .html text files")
     text = _decode(data, name, media_type)
     content_hash = hashlib.sha256(data).hexdigest()
@@ -139,7 +172,7 @@ def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
         elif path.exists():
             yield path
         else:
-            raise DocumentError(f"{path}: no such file or folder")
+            raise DocumentError(f"{shown_name(path)}: no such file or folder")
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -166,14 +199,14 @@ def _strict_decode(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except LookupError:
-        raise DocumentError(f"{name}: declares an unknown character set {encoding!r}") from None
+        raise DocumentError(f"{shown_name(name)}: declares an unknown character set {encoding!r}") from None
     except UnicodeDecodeError as exc:
         if exc.end >= len(data) and exc.reason in ("unexpected end of data",):
             raise DocumentError(
-                f"{name}: ends in the middle of a character; the file looks truncated"
+                f"{shown_name(name)}: ends in the middle of a character; the file looks truncated"
             ) from None
         raise DocumentError(
-            f"{name}: is not valid {encoding.removesuffix('-sig').upper()} "
+            f"{shown_name(name)}: is not valid {encoding.removesuffix('-sig').upper()} "
             f"(byte 0x{data[exc.start]:02x} at offset {exc.start})",
             hint="re-save the file as UTF-8",
         ) from None
@@ -192,7 +225,7 @@ def _keep_blocks(lines: Iterable[str]) -> tuple[str, ...]:
 def _text_document(text: str, name: str, content_hash: str, source: str | None) -> Document:
     blocks = _keep_blocks(text.splitlines())
     if not blocks:
-        raise DocumentError(f"{name}: has no text")
+        raise DocumentError(f"{shown_name(name)}: has no text")
     return Document(name=name, media_type="text/plain", blocks=blocks, content_hash=content_hash,
                     title=None, headings=(), source=source)
 
@@ -201,16 +234,16 @@ def _markdown_document(text: str, name: str, content_hash: str, source: str | No
     metadata: dict[str, str] = {}
     front = re.match(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$\r?\n?", text, re.S | re.M)
     if text.startswith("---") and not front:
-        raise DocumentError(f"{name}: front matter is opened with --- but never closed; "
+        raise DocumentError(f"{shown_name(name)}: front matter is opened with --- but never closed; "
                             "the file looks truncated")
     if front:
         try:
             loaded = yaml.load(front.group(1), Loader=_FrontMatterLoader) or {}
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc)
-            raise DocumentError(f"{name}: front matter is not valid YAML ({problem})") from None
+            raise DocumentError(f"{shown_name(name)}: front matter is not valid YAML ({problem})") from None
         if not isinstance(loaded, dict):
-            raise DocumentError(f"{name}: front matter is not a mapping of keys to values")
+            raise DocumentError(f"{shown_name(name)}: front matter is not a mapping of keys to values")
         metadata = {str(k): _front_value(v) for k, v in loaded.items()}
         text = text[front.end():]
     text = _LABEL_LINE.sub(r"\n\g<0>", text)
@@ -243,7 +276,7 @@ def _html_document(text: str, name: str, content_hash: str, source: str | None,
     if check_truncation and re.search(r"<(html|body)[\s>]", text, re.I) and not re.search(
         r"</(html|body)\s*>", text, re.I
     ):
-        raise DocumentError(f"{name}: the HTML is cut off before </body> or </html>; "
+        raise DocumentError(f"{shown_name(name)}: the HTML is cut off before </body> or </html>; "
                             "the file looks truncated")
     soup = BeautifulSoup(text, "html.parser")
     metadata = _html_metadata(soup)
@@ -256,7 +289,7 @@ def _html_document(text: str, name: str, content_hash: str, source: str | None,
     headings = tuple(_clean_line(h.get_text(" ")) for h in root.find_all("h1"))
     blocks = _keep_blocks(_block_text(root).split(_PARA))
     if not blocks:
-        raise DocumentError(f"{name}: the page has no article text")
+        raise DocumentError(f"{shown_name(name)}: the page has no article text")
     h1 = next((h for h in headings if h), None)
     if page_title:
         metadata["page-title"] = page_title
