@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import govgraph
+from govgraph import layout
 from govgraph.errors import StoreError
 from govgraph.namespaces import GG, ID
 
@@ -102,7 +103,9 @@ def test_a_changed_document_replaces_its_old_facts(store_dir: Path, tmp_path: Pa
 
 
 def test_store_is_real_and_on_disk(built: Path):
-    assert (built / "CURRENT").exists()
+    manifest = layout.read_manifest(built)
+    assert manifest is not None and manifest.generation >= 1
+    assert layout.is_pyoxigraph_folder(layout.generation_path(built, manifest.generation))
     with govgraph.EmbeddedStore(built, read_only=True) as store:
         assert GG.Speech in {r["t"] for r in store.select("SELECT DISTINCT ?t WHERE { ?s a ?t }")}
 
@@ -137,23 +140,24 @@ def test_first_incremental_parallel_and_serial_builds_give_the_same_graph(built,
     assert _dump(tmp_path / "incremental") == _dump(built)
 
 
-def _siblings(store_dir: Path) -> list[str]:
-    return sorted(p.name for p in store_dir.parent.iterdir())
+def _contents(store_dir: Path) -> list[str]:
+    return sorted(p.name for p in store_dir.iterdir())
 
 
-def test_a_first_build_swaps_its_new_store_in_and_leaves_no_folder_behind(tmp_path, small_batches):
+def test_a_build_publishes_one_generation_and_leaves_nothing_else(tmp_path, small_batches):
     store_dir = tmp_path / "store"
-    with govgraph.EmbeddedStore(store_dir) as store:
-        sides = []
-        original = govgraph.EmbeddedStore.side_store
-        store.side_store = lambda: sides.append(original(store)) or sides[-1]
-        govgraph.build([DATA], store, workers=2)
-        assert len(sides) == 1 and sides[0].path != store_dir  # written beside, not in place
-        assert govgraph.store_stats(store)["documents"] == len(list(DATA.iterdir()))  # then swapped in
-    assert _siblings(store_dir) == ["store"]
+    talk = tmp_path / "talk.txt"
+    talk.write_text("Ada Lovelace, Head of the Government Digital Service, spoke about cyber attacks.\n")
+    _build(store_dir, [DATA], workers=2)
+    assert _contents(store_dir) == ["g000001", "g000001.lock", "govgraph-store.json", "writer.lock"]
+    _build(store_dir, [DATA])  # nothing changed: nothing written, no new generation
+    assert _contents(store_dir) == ["g000001", "g000001.lock", "govgraph-store.json", "writer.lock"]
+    _build(store_dir, [DATA, talk])  # one more document: a new generation replaces the old
+    assert _contents(store_dir) == ["g000002", "g000002.lock", "govgraph-store.json", "writer.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store", "talk.txt"]
 
 
-def test_a_failed_first_build_leaves_the_store_empty_and_no_folder_behind(tmp_path, small_batches):
+def test_a_failed_first_build_leaves_the_store_empty_and_no_generation_behind(tmp_path, small_batches):
     docs = tmp_path / "docs"
     docs.mkdir()
     for path in sorted(DATA.iterdir()):
@@ -163,16 +167,17 @@ def test_a_failed_first_build_leaves_the_store_empty_and_no_folder_behind(tmp_pa
     with pytest.raises(govgraph.BuildError, match=r"zz-last\.txt"):
         _build(store_dir, [docs], workers=2)
     assert _dump(store_dir) == []
-    assert _siblings(store_dir) == ["store"]
+    assert _contents(store_dir) == ["govgraph-store.json", "writer.lock"]
 
 
-def test_folders_left_by_a_killed_first_build_are_removed(tmp_path):
+def test_generations_left_by_a_killed_build_are_removed(tmp_path):
     store_dir = tmp_path / "store"
-    (tmp_path / "store.building-99999").mkdir()
-    (tmp_path / "store.replaced-99999").mkdir()
+    _build(store_dir, sorted(DATA.iterdir())[:1])
+    (store_dir / "g000007").mkdir()  # what a build killed before it published leaves
     (tmp_path / "store-notes").mkdir()  # not govgraph's: left alone
     _build(store_dir, sorted(DATA.iterdir())[:2])
-    assert _siblings(store_dir) == ["store", "store-notes"]
+    assert _contents(store_dir) == ["g000002", "g000002.lock", "govgraph-store.json", "writer.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store", "store-notes"]
 
 
 def test_a_late_failure_rolls_back_the_batches_already_written(built, tmp_path, small_batches, monkeypatch):
@@ -219,9 +224,10 @@ def _default_is_the_union(store_dir: Path) -> bool:
     """The store's invariant: its default graph holds each triple of its named graphs, once."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(str(store_dir))
+    with govgraph.EmbeddedStore(store_dir, read_only=True) as opened:
+        quads = list(opened.engine)
     default, named = set(), set()
-    for quad in store:
+    for quad in quads:
         triple = (str(quad.subject), str(quad.predicate), str(quad.object))
         (default if isinstance(quad.graph_name, ox.DefaultGraph) else named).add(triple)
     return default == named

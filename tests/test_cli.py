@@ -76,4 +76,4 @@ def test_store_from_environment(tmp_path: Path):
     runner = CliRunner(env={"GOVGRAPH_STORE": str(tmp_path / "env-store")})
     result = runner.invoke(cli, ["build", str(BRACKEN)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "env-store" / "CURRENT").exists()
+    assert (tmp_path / "env-store" / "govgraph-store.json").exists()

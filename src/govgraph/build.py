@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, shown_name, slugify
-from .errors import DocumentError, ExtractionError, GovGraphError
+from .errors import DocumentError, ExtractionError, GovGraphError, StoreError
 from .extract import Extraction, Lexicon, extract
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_triples, link_triples
 from .namespaces import DCTERMS, GG, RDF, RELATED_GRAPH
@@ -100,34 +100,43 @@ def build(
     """Load documents into the store; all-or-nothing unless keep_going.
 
     Documents are read, extracted and checked against the shapes in `workers` processes (default:
-    one per core) while the main process writes them, `batch_size` documents at a time. Into a
-    store that holds data, each batch is one transaction: new documents go straight to their
-    graphs and changed ones to staging graphs, and if any document fails (and not keep_going),
-    every graph this build wrote is dropped again, so the store ends as it was. Into an empty
-    store, the batches are bulk-loaded (about twice as fast) into a new store beside it, which
-    replaces the empty one only when the build is complete.
+    one per core) while the main process writes them, `batch_size` documents at a time, into a new
+    generation of the store that is published whole when the build is complete (readers see the
+    store before the build or after it). If any document fails (and not keep_going), or the build
+    is stopped, the new generation is dropped and the store is exactly as it was. Into an empty
+    store, the batches are bulk-loaded (about twice as fast).
     """
+    paths = list(paths)
+    _refuse_inputs_in_store(paths, store)
+    store.commit()  # what the caller wrote before is theirs: a failed build must not drop it
     report = BuildReport()
-    store.discard_leftovers()  # left by a build that was killed before it finished
     fresh = store.is_empty()
-    target = store.side_store() if fresh else store
-    adopted = False
     try:
-        _load(paths, target, report, keep_going, progress, max_bytes, workers, batch_size, bulk=fresh)
-        report.links = refresh_links(target)
-        if report.loaded and RELATED_GRAPH in target.graph_names():
+        _load(paths, store, report, keep_going, progress, max_bytes, workers, batch_size, bulk=fresh)
+        report.links = refresh_links(store)
+        if report.loaded and RELATED_GRAPH in store.graph_names():
             from .related import materialise_related  # numerical stack, loaded only when needed
 
-            materialise_related(target)  # keep materialised related speeches in step with the documents
-        if fresh and report.loaded:
-            store.adopt(target)
-            adopted = True
-    finally:
-        if fresh and not adopted:
-            target.discard()  # nothing reached the store
+            materialise_related(store)  # keep materialised related speeches in step with the documents
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
     report.loaded.sort()
     report.triples = len(store)
     return report
+
+
+def _refuse_inputs_in_store(paths: list[str | Path], store: EmbeddedStore) -> None:
+    """A store folder that holds the documents to load would put govgraph's files among the user's."""
+    root = store.path.resolve()
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved == root or root in resolved.parents:
+            raise StoreError(
+                f"refusing to build: the input {path} is inside the store folder {store.path}",
+                hint="keep documents and the store in separate folders",
+            )
 
 
 def _load(paths: Iterable[str | Path], store: EmbeddedStore, report: BuildReport, keep_going: bool,
@@ -139,30 +148,25 @@ def _load(paths: Iterable[str | Path], store: EmbeddedStore, report: BuildReport
     replaced: list[URIRef] = []
     seen: dict[str, str] = {}
     batch: list[Prepared] = []
-    try:
-        for result in _prepared(tasks, progress, workers):
-            if isinstance(result, Prepared) and result.iri in seen:
-                message = (f"{shown_name(result.path)}: has the same name as {shown_name(seen[result.iri])}; "
-                           "rename one of them")
-                result = Failure(result.path, message)
-            if isinstance(result, Failure):
-                report.failures.append(result)
-            elif isinstance(result, _Unchanged):
-                report.unchanged.append(result.path)
-            else:
-                seen[result.iri] = result.path
-                batch.append(result)
-            if len(batch) >= (batch_size or BATCH_DOCUMENTS) and (keep_going or not report.failures):
-                _write(store, batch, written, replaced, report, bulk)
-                batch = []
-        if report.failures and not keep_going:
-            raise BuildError(report.failures)
-        _write(store, batch, written, replaced, report, bulk)
-        store.move_staged(replaced)
-    except BaseException:
-        if (written or replaced) and not bulk:  # roll back: the store ends as it was
-            store.remove_graphs([*written, *(staging_name(n) for n in replaced)])
-        raise
+    for result in _prepared(tasks, progress, workers):
+        if isinstance(result, Prepared) and result.iri in seen:
+            message = (f"{shown_name(result.path)}: has the same name as {shown_name(seen[result.iri])}; "
+                       "rename one of them")
+            result = Failure(result.path, message)
+        if isinstance(result, Failure):
+            report.failures.append(result)
+        elif isinstance(result, _Unchanged):
+            report.unchanged.append(result.path)
+        else:
+            seen[result.iri] = result.path
+            batch.append(result)
+        if len(batch) >= (batch_size or BATCH_DOCUMENTS) and (keep_going or not report.failures):
+            _write(store, batch, written, replaced, report, bulk)
+            batch = []
+    if report.failures and not keep_going:
+        raise BuildError(report.failures)
+    _write(store, batch, written, replaced, report, bulk)
+    store.move_staged(replaced)
 
 
 def _write(store: EmbeddedStore, batch: list[Prepared], written: list[URIRef], replaced: list[URIRef],

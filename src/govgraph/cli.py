@@ -258,11 +258,14 @@ QUERY_FORMATS = ["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]
 @click.option("--check", is_flag=True, help="Exit 1 if the query returns any row (for *-violation queries).")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Ask this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--allow-service", is_flag=True,
+              help="Let the embedded store run SERVICE clauses, which fetch from the endpoints they "
+                   "name over the network (refused without this flag).")
 @endpoint_options
 @store_option
 def query(target: str | None, params: tuple[str, ...], fmt: str, list_queries: bool, check: bool,
-          endpoint: str | None, user: str | None, password: str | None, auth: str, timeout: float,
-          retries: int, store_path: Path | None) -> None:
+          endpoint: str | None, allow_service: bool, user: str | None, password: str | None, auth: str,
+          timeout: float, retries: int, store_path: Path | None) -> None:
     """Run a named query from the library, a .rq file, or the text of a query.
 
     Parameters are given as --param name=value and bound as typed RDF terms, never pasted
@@ -290,7 +293,7 @@ def query(target: str | None, params: tuple[str, ...], fmt: str, list_queries: b
         source: Any = _remote(endpoint, user, password, auth, timeout, retries)
         result = run_query(source, target, values)
     else:
-        with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        with govgraph.EmbeddedStore(store_path, read_only=True, allow_service=allow_service) as store:
             result = run_query(store, target, values)
     text = result.serialize(fmt)
     click.echo(text, nl=not text.endswith("\n"))

@@ -125,7 +125,7 @@ def resolve_query(target: str, folder: Path | None = None) -> NamedQuery:
     queries = library(folder)
     if target in queries:
         return queries[target]
-    if target.endswith(".rq") or ("\n" not in target and Path(target).is_file()):
+    if target.endswith(".rq") or ("\n" not in target and _is_file(target)):
         path = Path(target)
         if not path.is_file():
             raise QueryError(f"no query file {target}")
@@ -135,6 +135,14 @@ def resolve_query(target: str, folder: Path | None = None) -> NamedQuery:
     close = [n for n in queries if target.lower() in n]
     hint = f"did you mean {', '.join(close[:5])}?" if close else "see `govgraph query --list`"
     raise QueryError(f"unknown query {target!r}", hint=hint)
+
+
+def _is_file(text: str) -> bool:
+    """True for an existing file; text too long or odd to be a path is a query, not an error."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _looks_like_sparql(text: str) -> bool:

@@ -1,9 +1,9 @@
 """The embedded on-disk store: a pyoxigraph (RocksDB) quad store with one named graph per document.
 
-Writes are transactional: a build's new documents go in with one atomic load per batch, and a
-changed document is staged then swapped in with one SPARQL `MOVE`, so a reader sees a document's
-graph before or after, never half of one. A first build, into an empty store, fills a new store
-beside it with RocksDB's bulk loader instead and swaps the folders once it is complete.
+Writes go to a private generation of the store (see `layout`) that is published whole: readers see
+the store before a build or after it, never part of one, and a failed or killed write leaves the
+store as it was. Within a generation, a changed document is staged then swapped in with one SPARQL
+`MOVE`; a first build, into an empty store, uses RocksDB's bulk loader.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from . import layout
 from .errors import QueryError, StoreError
 from .graph import SAFE_IRI
 from .namespaces import GG, LINKS_GRAPH, PREFIXES, RDF, VOCABULARY_GRAPH
 from .results import QueryResult, from_pyoxigraph
+from .sparql_syntax import check_query
 from .terms import TermCache, from_ox_triples, solution_rows, to_ox
 
 DEFAULT_STORE = Path(".govgraph") / "store"
@@ -56,98 +58,182 @@ def _checked_iri(iri: URIRef) -> str:
 
 
 class EmbeddedStore:
-    """A persistent pyoxigraph store on disk."""
+    """A persistent pyoxigraph store on disk, in generations (see `layout`).
 
-    def __init__(self, path: str | Path | None = None, read_only: bool = False) -> None:
+    Opened for reading, it reads the published generation. Opened for writing, it holds the
+    store's writer lock and reads the same generation until the first write, which makes a
+    checkpoint of it to write into; `commit()` (or leaving the `with` block normally) publishes the
+    new generation whole, and `rollback()` (or an exception in the `with` block) drops it, leaving
+    the store as it was.
+    """
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False,
+                 allow_service: bool = False) -> None:
         self.path = Path(path) if path else default_store_path()
         self.read_only = read_only
+        self.allow_service = allow_service
+        self._writer: layout.WriterLock | None = None
+        self._reader: layout.ReaderLock | None = None
+        self._pending: int | None = None  # the generation being written, not yet published
         self._open()
 
     def _open(self) -> None:
+        if self.read_only:
+            self._open_published(self._published_for_reading())
+            return
+        manifest = layout.claim(self.path)
+        self._writer = layout.WriterLock(self.path)
         try:
-            if self.read_only:
-                if not (self.path / "CURRENT").exists():
-                    raise StoreError(
-                        f"no store at {self.path}", hint="run `govgraph build` first, or pass --store DIR"
-                    )
+            manifest = layout.read_manifest(self.path) or manifest  # another writer may have published
+            layout.remove_unused(self.path, keep={manifest.generation})  # what killed writers left
+            self._open_published(manifest.generation)
+        except BaseException:
+            self._writer.release()
+            raise
+
+    def _published_for_reading(self) -> int:
+        """The generation a reader should open; a folder that is not a govgraph store is an error."""
+        if not self.path.is_dir():
+            raise StoreError(f"no store at {self.path}", hint=_BUILD_FIRST)
+        manifest = layout.read_manifest(self.path)
+        if manifest is not None:
+            return manifest.generation
+        if layout.is_pyoxigraph_folder(self.path):
+            return _FOREIGN
+        raise StoreError(
+            f"no store at {self.path}: the folder is not a govgraph store",
+            hint=_BUILD_FIRST,
+        )
+
+    def _open_published(self, number: int) -> None:
+        """Open generation `number` read-only (0: no data yet), holding its reader lock."""
+        for _attempt in range(READ_ONLY_ATTEMPTS):
+            if number == _FOREIGN:
                 self._store = _open_read_only(self.path)
-            else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
-        except OSError as exc:
-            message = str(exc)
-            if "lock" in message.lower():
-                raise StoreError(
-                    f"the store at {self.path} is in use by another govgraph process",
-                    hint="wait for it to finish and try again",
-                ) from None
-            raise StoreError(f"cannot open the store at {self.path}: {message}") from None
-        self._union = False
-        self._ensure_default_graph()
+                break
+            if number == 0:
+                self._store = ox.Store()  # nothing published yet: an empty store in memory
+                break
+            lock = layout.ReaderLock(self.path, number)
+            folder = layout.generation_path(self.path, number)
+            if folder.is_dir():
+                try:
+                    self._store = _open_read_only(folder)
+                except OSError as exc:
+                    lock.release()
+                    raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+                self._reader = lock
+                break
+            lock.release()  # deleted after a newer one was published: read the manifest again
+            number = self._published_for_reading()
+        else:
+            raise StoreError(f"the store at {self.path} kept changing while it was opened; try again")
+        self.generation = number
+        self._union = needs_union(self._store)
+
+    @property
+    def engine(self) -> Any:
+        """The pyoxigraph store this reads (for the endpoint, which serialises its results directly)."""
+        return self._store
+
+    @property
+    def union(self) -> bool:
+        """True when queries must ask for the union of the named graphs (a store govgraph did not make)."""
+        return self._union
+
+    def is_current(self) -> bool:
+        """True while the generation this store reads is still the published one (readers poll this)."""
+        manifest = layout.read_manifest(self.path)
+        return manifest is None or manifest.generation == self.generation
 
     def triple_count(self) -> int:
         """Distinct triples across all graphs (the quads count each graph's copy)."""
         return int(self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"])
 
-    def _ensure_default_graph(self) -> None:
-        """Stores written before the default graph held the deduplicated union get it now."""
-        if needs_union(self._store):
-            if self.read_only:
-                self._union = True  # cannot fill it: ask the union instead (slower, same answers)
-            else:
-                self._write(self._store.update, "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-
     def __enter__(self) -> EmbeddedStore:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None:
+            self.rollback()
         self.close()
 
     def close(self) -> None:
-        """Flush and release the store (its lock is freed when the object goes)."""
+        """Publish what was written, and release the store and its locks."""
         if not hasattr(self, "_store"):
             return
-        if not self.read_only:
-            self._store.flush()
-        del self._store
+        try:
+            self.commit()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if hasattr(self, "_store"):
+            del self._store
+        for lock in (self._reader, self._writer):
+            if lock is not None:
+                lock.release()
+        self._reader = self._writer = None
 
     def is_empty(self) -> bool:
         """True when the store holds no quad at all (cheaper than len, which counts them)."""
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
-    # -- building a new store beside this one, then swapping it in ---------
+    # -- generations: a private copy to write, published whole or dropped --
 
-    def side_store(self) -> EmbeddedStore:
-        """An empty store in a new folder beside this one, to fill with bulk loads and swap in whole."""
-        side = self.path.with_name(f"{self.path.name}{_SIDE_SUFFIX}{os.getpid()}")
-        shutil.rmtree(side, ignore_errors=True)
-        return EmbeddedStore(side)
-
-    def adopt(self, side: EmbeddedStore) -> None:
-        """Become `side` by swapping folders, so a reader finds the old store or the new one, whole."""
-        side.close()
-        self.close()  # before the move: RocksDB must not write into a folder that has moved
-        retired = self.path.with_name(f"{self.path.name}{_RETIRED_SUFFIX}{os.getpid()}")
+    def _begin(self) -> None:
+        """Before the first write: a checkpoint of the published generation, opened for writing."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} was opened read-only")
+        if self._pending is not None:
+            return
+        number = max(layout.generations_on_disk(self.path) | {self.generation}) + 1
+        folder = layout.generation_path(self.path, number)
         try:
-            self.path.rename(retired)
-            side.path.rename(self.path)
-        except OSError as exc:
-            raise StoreError(f"could not move the new store into {self.path}: {exc}") from None
-        self._open()
-        shutil.rmtree(retired, ignore_errors=True)
+            if self.generation:
+                self._store.backup(str(folder))  # hard links: cheap, and the original is untouched
+            self._pending = number
+            self._store = ox.Store(str(folder))
+        except (OSError, RuntimeError) as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            self._pending = None
+            raise StoreError(f"cannot start writing to the store at {self.path}: {exc}") from None
+        self._union = False
 
-    def discard(self) -> None:
-        """Close this store and delete its folder (a side store that will not be used)."""
-        self.close()
-        shutil.rmtree(self.path, ignore_errors=True)
+    def commit(self) -> None:
+        """Publish the generation being written, so every new reader sees all of it at once."""
+        if self._pending is None:
+            return
+        number = self._pending
+        try:
+            self._store.flush()
+            del self._store
+            layout.write_manifest(self.path, layout.Manifest(number))
+        except (OSError, RuntimeError, StoreError) as exc:
+            self.rollback()
+            raise StoreError(f"could not publish the new store at {self.path}: {exc}") from None
+        self._pending = None
+        previous = self._reader
+        self._reader = None
+        self._open_published(number)
+        if previous is not None:
+            previous.release()
+        layout.remove_unused(self.path, keep={number})
 
-    def discard_leftovers(self) -> None:
-        """Remove what a killed build left: staging graphs, and side folders (this process holds the lock)."""
-        self.discard_staging()
-        for folder in self.path.parent.iterdir():
-            name = folder.name
-            if name.startswith(self.path.name) and name[len(self.path.name):].startswith(_LEFTOVERS):
-                shutil.rmtree(folder, ignore_errors=True)
+    def rollback(self) -> None:
+        """Drop everything written since the last commit: the store stays as it was."""
+        if self._pending is None:
+            return
+        folder = layout.generation_path(self.path, self._pending)
+        self._pending = None
+        if hasattr(self, "_store"):
+            del self._store  # RocksDB must be closed before its folder goes
+        shutil.rmtree(folder, ignore_errors=True)
+        previous = self._reader
+        self._reader = None
+        self._open_published(self.generation)
+        if previous is not None:
+            previous.release()
 
     # -- reading ----------------------------------------------------------
 
@@ -156,7 +242,7 @@ class EmbeddedStore:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Any:
         """Run SPARQL over the union of all graphs (kept deduplicated in the default graph); bindings
-        are substituted as RDF terms."""
+        are substituted as RDF terms. govgraph's own queries come here; users' go through `execute`."""
         substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
         try:
             return self._store.query(
@@ -171,7 +257,9 @@ class EmbeddedStore:
             raise StoreError(f"the store could not answer: {exc}") from None
 
     def execute(self, sparql: str) -> QueryResult:
-        """Answer a complete query (parameters already bound) over the union of all graphs."""
+        """Answer a user's complete query (parameters bound) over the union of all graphs, after the
+        checks that keep it from fetching other endpoints or overflowing the engine."""
+        check_query(sparql, allow_service=self.allow_service)
         try:
             return from_pyoxigraph(self._store.query(sparql, use_default_graph_as_union=self._union))
         except SyntaxError as exc:
@@ -244,12 +332,12 @@ class EmbeddedStore:
 
     # -- writing ----------------------------------------------------------
 
-    def _write(self, func: Any, *args: Any) -> None:
-        if self.read_only:
-            raise StoreError(f"the store at {self.path} was opened read-only")
+    def _write(self, method: str, *args: Any, **options: Any) -> None:
+        """Call a pyoxigraph write method on the generation being written (made at the first write)."""
+        self._begin()
         try:
-            func(*args)
-        except OSError as exc:
+            getattr(self._store, method)(*args, **options)
+        except (OSError, RuntimeError, ValueError) as exc:
             raise StoreError(f"writing to the store at {self.path} failed: {exc}") from None
 
     def put_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
@@ -261,7 +349,7 @@ class EmbeddedStore:
         quads = [q for name, graph in fresh.items() for q in _with_default(_quads_of(graph, name))]
         quads += [q for name, graph in changed.items() for q in _quads_of(graph, staging_name(name))]
         if quads:
-            self._write(self._store.extend, quads)
+            self._write("extend", quads)
         self.move_staged(changed)
 
     def put_nquads(self, nquads: bytes, bulk: bool = False) -> None:
@@ -269,11 +357,10 @@ class EmbeddedStore:
         bulk loader (two to four times as fast, but not atomic: for side stores nobody reads yet and
         new derived graphs)."""
         if nquads:
-            method = self._store.bulk_load if bulk else self._store.load
-            self._write(lambda: method(nquads, format=ox.RdfFormat.N_QUADS))
+            self._write("bulk_load" if bulk else "load", nquads, format=ox.RdfFormat.N_QUADS)
             # RocksDB keeps unflushed batches in memtables and its log: flushing each batch bounds
             # memory and, measured on 10,000 documents, more than doubles the write rate
-            self._write(self._store.flush)
+            self._write("flush")
 
     def move_staged(self, names: Iterable[URIRef]) -> None:
         """Swap staged new versions in for their graphs, the default graph with them, in one update."""
@@ -282,7 +369,7 @@ class EmbeddedStore:
             graph, staged = _checked_iri(name), _checked_iri(staging_name(name))
             steps += [_forget(graph), f"MOVE SILENT GRAPH <{staged}> TO GRAPH <{graph}>", _remember(graph)]
         if steps:
-            self._write(self._store.update, " ;\n".join(steps))
+            self._write("update", " ;\n".join(steps))
 
     def remove_graphs(self, names: Iterable[URIRef]) -> None:
         """Drop whole named graphs (a document's facts go together) and the triples only they held."""
@@ -291,14 +378,14 @@ class EmbeddedStore:
             graph = _checked_iri(name)
             steps += [_forget(graph), f"DROP SILENT GRAPH <{graph}>"]
         if steps:
-            self._write(self._store.update, " ;\n".join(steps))
+            self._write("update", " ;\n".join(steps))
 
     def discard_staging(self) -> None:
         """Remove staging graphs a crashed write may have left behind."""
         leftovers = [n for n in self.graph_names() if str(n).endswith(_STAGING_SUFFIX)]
         drops = " ;\n".join(f"DROP SILENT GRAPH <{_checked_iri(n)}>" for n in leftovers)
         if drops:  # staged triples never reached the default graph
-            self._write(self._store.update, drops)
+            self._write("update", drops)
 
     def put_vocabulary(self, graph: Graph, content_hash: str) -> None:
         """Load the ontology and vocabularies into their own graph, when they changed."""
@@ -337,8 +424,8 @@ class EmbeddedStore:
         if added:
             steps.append(f"INSERT DATA {{ {named} {{ {_ntriples(added)} }} {_ntriples(added)} }}")
         if steps:
-            self._write(self._store.update, " ;\n".join(steps))
-            self._write(self._store.flush)
+            self._write("update", " ;\n".join(steps))
+            self._write("flush")
 
     def _put_new_graph(self, name: URIRef, triples: list[Any]) -> None:
         """Bulk-load a new derived graph WRITE_CHUNK triples at a time, dropping it if a chunk fails.
@@ -366,9 +453,8 @@ class EmbeddedStore:
 
 WRITE_CHUNK = 100_000  # triples per bulk load when a derived graph is first written
 _STAGING_SUFFIX = "/staging"
-_SIDE_SUFFIX = ".building-"  # + pid: a first build's new store, swapped in when it is complete
-_RETIRED_SUFFIX = ".replaced-"  # + pid: the empty store a side store replaced, deleted after the swap
-_LEFTOVERS = (_SIDE_SUFFIX, _RETIRED_SUFFIX)
+_BUILD_FIRST = "run `govgraph build` first, or pass --store DIR"
+_FOREIGN = -1  # not a generation: a pyoxigraph store govgraph did not make, read where it is
 
 
 def staging_name(name: URIRef) -> URIRef:
