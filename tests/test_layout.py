@@ -23,7 +23,8 @@ from govgraph.server import ServerSettings, running_server
 
 from .conftest import DATA
 
-SPEAKER = "{name}, Head of Digital at the Cabinet Office, spoke about digital transformation and cyber attacks.\n"
+SPEAKER = "{name}, Head of Digital at the Cabinet Office, spoke about digital transformation.\n"
+BRACKEN = DATA / "ifg-2014-bracken-strategy-is-delivery.txt"
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -81,7 +82,7 @@ def test_missing_and_empty_folders_become_stores(tmp_path: Path):
     empty = tmp_path / "empty"
     empty.mkdir()
     for folder in (empty, tmp_path / "new" / "deeper"):
-        code, output = _build_cli(str(DATA / "ifg-2014-bracken-strategy-is-delivery.txt"), "--store", str(folder))
+        code, output = _build_cli(str(BRACKEN), "--store", str(folder))
         assert code == 0, output
         assert layout.read_manifest(folder) == layout.Manifest(1)
 
@@ -195,7 +196,8 @@ def small_disk(tmp_path: Path):
     mount.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("needs root to mount a small tmpfs")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)], capture_output=True)
+    command = ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(mount)]
+    done = subprocess.run(command, capture_output=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     try:
@@ -230,3 +232,42 @@ def test_a_full_disk_during_an_incremental_build_is_one_line_and_the_store_as_it
     (small_disk / "filler").unlink()
     code, output = _build_cli(str(docs), "--store", str(store_dir))  # with room again, the build goes through
     assert code == 0, output
+
+
+def _damaged_stores(tmp_path: Path) -> dict[str, Path]:
+    """Folders a store command may be pointed at that it cannot read: each must be one clear line."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    garbled = tmp_path / "garbled"
+    garbled.mkdir()
+    (garbled / layout.MANIFEST).write_text("{not json")
+    missing = tmp_path / "missing-generation"
+    missing.mkdir()
+    layout.write_manifest(missing, layout.Manifest(3))
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    return {"a file": a_file, "a damaged manifest": garbled, "a missing generation": missing,
+            "a folder of other files": other}
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "0"], ["stats"], ["query", "speech-timeline"]])
+def test_commands_on_unreadable_stores_say_so_in_one_line(tmp_path: Path, command: list[str]):
+    for what, folder in _damaged_stores(tmp_path).items():
+        result = CliRunner().invoke(cli, [*command, "--store", str(folder)])
+        assert result.exit_code in (1, 2), (what, result.output)
+        if result.exit_code == 1:  # govgraph's error; 2 is click's usage error for a file given as a folder
+            assert result.output.count("\n") == 1, (what, result.output)
+        assert result.output.splitlines()[-1].startswith("Error: "), (what, result.output)
+        assert "internal error" not in result.output, (what, result.output)
+        assert "Traceback" not in result.output, (what, result.output)
+
+
+def test_commands_on_the_working_folder_say_so_in_one_line(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    for command in (["serve", "--port", "0"], ["stats"], ["build", str(DATA)]):
+        result = CliRunner().invoke(cli, [*command, "--store", "."])
+        assert result.exit_code in (1, 2) and result.output.startswith("Error: "), result.output
+        assert "internal error" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

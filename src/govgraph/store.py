@@ -125,7 +125,9 @@ class EmbeddedStore:
                 self._reader = lock
                 break
             lock.release()  # deleted after a newer one was published: read the manifest again
-            number = self._published_for_reading()
+            previous, number = number, self._published_for_reading()
+            if number == previous:
+                raise StoreError(f"the store at {self.path} is damaged: generation {folder.name} is missing")
         else:
             raise StoreError(f"the store at {self.path} kept changing while it was opened; try again")
         self.generation = number
