@@ -178,3 +178,11 @@ def test_serve_command_runs_as_a_process(demo_store):
 def test_serve_without_a_store_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["serve", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1 and result.output.startswith("Error: no store at")
+
+
+def test_serve_explains_its_limits_and_refuses_a_bad_memory_size(demo_store):
+    help_text = CliRunner().invoke(cli, ["serve", "--help"]).output
+    for option in ("--cors", "--max-memory", "--max-connections", "--read-timeout", "--queue-timeout"):
+        assert option in help_text
+    result = CliRunner().invoke(cli, ["serve", "--store", str(demo_store), "--max-memory", "lots"])
+    assert result.exit_code == 2 and "'lots' is not a size" in result.output

@@ -360,22 +360,44 @@ def push(endpoint: str, protocol: str, user: str | None, password: str | None, a
               help="Queries answered at once (one process each).")
 @click.option("--max-request-bytes", type=click.IntRange(min=1024), default=1_000_000, show_default=True,
               help="Larger requests are refused (HTTP 413).")
+@click.option("--max-memory", default="2048", show_default=True, metavar="SIZE",
+              help="Memory each worker may use, in MiB or with a unit (512M, 4G); a query needing more "
+                   "is stopped (HTTP 503) and its worker replaced.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Open connections at most; more are answered 503 and closed.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a client has to send a whole request, and may stay idle between requests.")
+@click.option("--queue-timeout", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Seconds a query waits for a free worker before it is answered 503 with Retry-After.")
+@click.option("--cors", multiple=True, metavar="ORIGIN",
+              help="Let pages from ORIGIN (e.g. https://example.org, or * for any site) read answers; "
+                   "repeat or separate with commas. Off by default.")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 @store_option
-def serve(host: str, port: int, timeout: float, workers: int, max_request_bytes: int, verbose: bool,
-          store_path: Path | None) -> None:
+def serve(host: str, port: int, timeout: float, workers: int, max_request_bytes: int, max_memory: str,
+          max_connections: int, read_timeout: float, queue_timeout: float, cors: tuple[str, ...],
+          verbose: bool, store_path: Path | None) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint, with a query page at /.
 
     GET /sparql?query=... or POST (form or application/sparql-query); results in SPARQL
     JSON, XML, CSV or TSV by the Accept header (or ?format=json|xml|csv|tsv), graphs in
-    Turtle, N-Triples, RDF/XML or JSON-LD. Updates are refused with 403. Stop with Ctrl-C.
+    Turtle, N-Triples, RDF/XML or JSON-LD, streamed as they are produced; the page shows the
+    first 1,000 rows. Updates (403), SERVICE clauses and over-deep queries (400) are refused.
+    Stop with Ctrl-C.
 
     Example: govgraph serve --port 7878 & govgraph query speech-timeline --endpoint http://127.0.0.1:7878/sparql
     """
-    from govgraph.server import ServerSettings, open_server
+    from govgraph.server import ServerSettings, memory_size, open_server
 
+    try:
+        memory = memory_size(max_memory)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--max-memory'") from None
+    origins = tuple(o.strip().rstrip("/") for value in cors for o in value.split(",") if o.strip())
     settings = ServerSettings(store_path or govgraph.default_store_path(), host, port, timeout, workers,
-                              max_request_bytes)
+                              max_request_bytes, cors=origins, max_memory=memory,
+                              max_connections=max_connections, read_timeout=read_timeout,
+                              queue_timeout=queue_timeout)
     server = open_server(settings, verbose)
     bound_host, bound_port = server.server_address[:2]
     click.echo(f"serving {settings.store} at http://{bound_host}:{bound_port}/sparql "

@@ -1,22 +1,32 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the embedded store, with a plain HTML form at `/`.
 
 Queries run in worker processes that open the store read-only, so a runaway query is stopped
-for real when it passes the timeout (its worker is killed and replaced) and the server stays up.
-Updates are refused; oversized requests are cut off before they are read.
+for real when it passes the timeout or the memory limit (its worker is killed and replaced) and the
+server stays up. Answers stream from the worker to the client in chunks, so no process holds a whole
+large result; the form shows the first rows only. Updates and SERVICE clauses are refused (the
+endpoint never fetches from other hosts), oversized requests are cut off before they are read, and
+connections, the time to send a request and the wait for a worker are all bounded. No page on
+another site can read an answer unless `cors` names its origin.
 """
 
 from __future__ import annotations
 
 import html
-import json
+import io
+import itertools
 import multiprocessing
 import os
 import queue
+import re
+import resource
+import signal
+import socket
 import threading
+import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
@@ -25,7 +35,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import StoreError
+from .errors import QueryError, StoreError
+from .namespaces import PREFIXES
+from .sparql_syntax import check_query
 from .store import needs_union
 
 RESULT_TYPES = {  # media type -> pyoxigraph results format, first is the default
@@ -52,6 +64,13 @@ SHORT_NAMES = {
 }
 SPARQL_PATHS = ("/sparql", "/query")
 DRAIN_LIMIT = 64 * 1024 * 1024  # oversized bodies up to this are read and dropped before the 413
+CHUNK_BYTES = 64 * 1024  # a worker sends its answer in pieces this big; the first decides the status
+FORM_ROWS = 1000  # rows (or triples) the form shows; /sparql gives them all
+FORM_CELL_CHARS = 1000  # longer values are cut on the page
+ERROR_CHARS = 300  # an error body is one line of at most this many characters
+RETRY_AFTER = "1"  # seconds a client told "all workers busy" should wait: any query ending frees one
+MIB = 1024 * 1024
+MIN_MEMORY = 128 * MIB  # a worker holds ~80 MiB of data once the store is open
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,23 @@ class ServerSettings:
     timeout: float = 30.0
     workers: int = 2
     max_request_bytes: int = 1_000_000
+    cors: tuple[str, ...] = ()  # origins whose pages may read answers; "*" for any
+    max_memory: int = 2048 * MIB  # bytes of data one worker may hold
+    max_connections: int = 64
+    read_timeout: float = 10.0  # seconds to send a request's line, headers and body, or to stay idle
+    queue_timeout: float = 5.0  # seconds a query waits for a free worker before a 503
+
+
+def memory_size(text: str) -> int:
+    """Bytes in a size such as `2048` (MiB), `512M`, `2G` or `1.5GiB`, for --max-memory."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?)?\s*", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(f"{text!r} is not a size: give MiB (2048) or a unit (512M, 2G)")
+    power = "kmgt".index(match[2].lower()) + 1 if match[2] else 2
+    size = int(float(match[1]) * 1024**power)
+    if size < MIN_MEMORY:
+        raise ValueError(f"{text!r} is below the {MIN_MEMORY // MIB} MiB a worker needs to open the store")
+    return size
 
 
 # ---------------------------------------------------------------------------
@@ -77,14 +113,15 @@ def _store_signature(path: str) -> tuple[tuple[str, int, int], ...]:
         return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file()))
 
 
-def _worker_main(path: str, conn: Connection) -> None:
+def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
     """Answer queries from the pipe until it closes; reopen the store when a build changed it."""
+    _limit_memory(max_memory)
     store: Any = None
     signature: Any = None
     union = False
     while True:
         try:
-            sparql, accept = conn.recv()
+            sparql, accept, page = conn.recv()
         except (EOFError, OSError):
             return
         try:
@@ -92,21 +129,118 @@ def _worker_main(path: str, conn: Connection) -> None:
             if store is None or current != signature:
                 store, signature = ox.Store.read_only(path), current
                 union = needs_union(store)
-            conn.send(("ok", *answer(store, sparql, accept, union)))
+            answer(store, sparql, accept, conn, union, page)
         except SyntaxError as exc:
-            conn.send(("error", 400, f"malformed query: {exc}"))
+            conn.send(("error", 400, _one_line(f"malformed query: {exc}")))
+        except MemoryError:
+            conn.send(("error", 503, memory_message(max_memory)))
         except Exception as exc:  # a worker reports every failure rather than dying
-            conn.send(("error", 500, f"{type(exc).__name__}: {exc}"))
+            conn.send(("error", 500, _one_line(f"query failed: {type(exc).__name__}: {exc}")))
 
 
-def answer(store: Any, sparql: str, accept: str, union: bool = False) -> tuple[str, bytes]:
-    """Run one query over the deduplicated default graph and serialise it in the negotiated format."""
+def _limit_memory(max_memory: int) -> None:
+    """Cap this process's data (heap and anonymous maps), so a query that grows without bound aborts
+    the worker instead of exhausting the machine. RLIMIT_AS would also count the ~400 MB of address
+    space RocksDB reserves without using it."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = max_memory if hard == resource.RLIM_INFINITY else min(max_memory, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+def memory_message(max_memory: int) -> str:
+    """What a client is told when its query passed the workers' memory limit."""
+    return f"query stopped: it needed more than {max_memory // MIB:,} MiB (the server's --max-memory)"
+
+
+def _one_line(text: str) -> str:
+    """The first line of an error, cut to ERROR_CHARS: a reply never carries long or foreign text."""
+    return _clip(text.strip().split("\n", 1)[0], ERROR_CHARS)
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def answer(store: Any, sparql: str, accept: str, conn: Connection, union: bool, page: bool) -> None:
+    """Run one query over the deduplicated default graph and send it down the pipe as it is
+    serialised: in the negotiated format, or (`page`) as the form's HTML for the first rows."""
     results = store.query(sparql, use_default_graph_as_union=union)
+    if page:
+        output = _PipeWriter(conn, "text/html")
+        output.write(_results_html(results).encode("utf-8"))
+    elif isinstance(results, ox.QueryTriples):
+        output = _PipeWriter(conn, negotiate(accept, GRAPH_TYPES))
+        results.serialize(output, format=GRAPH_TYPES[output.media_type])
+    else:
+        output = _PipeWriter(conn, negotiate(accept, RESULT_TYPES))
+        results.serialize(output, format=RESULT_TYPES[output.media_type])
+    output.close()
+
+
+class _PipeWriter:
+    """A binary file pyoxigraph serialises into: the bytes go to the server in CHUNK_BYTES pieces.
+
+    Nothing is sent until the first piece is full or the answer ends, so a query that fails early
+    still gets its own status rather than a cut-off 200.
+    """
+
+    def __init__(self, conn: Connection, media_type: str) -> None:
+        self.media_type = media_type
+        self._conn = conn
+        self._buffer = bytearray()
+        self._started = False
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if len(self._buffer) >= CHUNK_BYTES:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:
+        """Pieces go when full (pyoxigraph flushes only at the end, which `close` covers)."""
+
+    def close(self) -> None:
+        """Send the rest and mark the end of the answer."""
+        self._send()
+        self._conn.send(("end",))
+
+    def _send(self) -> None:
+        if not self._started:
+            self._conn.send(("head", self.media_type))
+            self._started = True
+        if self._buffer:
+            self._conn.send(("chunk", bytes(self._buffer)))
+            self._buffer.clear()
+
+
+def _results_html(results: Any) -> str:
+    """The form's view of an answer: a table of the first FORM_ROWS rows, yes/no, or the first
+    FORM_ROWS triples as Turtle; the rest is never read, so a huge answer costs no more."""
+    if isinstance(results, ox.QueryBoolean):
+        return f"<p>{'yes' if results else 'no'}</p>"
+    shown = list(itertools.islice(results, FORM_ROWS + 1))
+    unit = "triples" if isinstance(results, ox.QueryTriples) else "rows"
+    if len(shown) > FORM_ROWS:
+        note = f"showing the first {FORM_ROWS:,} {unit}; use /sparql for all"
+        shown = shown[:FORM_ROWS]
+    else:
+        note = f"{len(shown):,} {unit if len(shown) != 1 else unit[:-1]}"
     if isinstance(results, ox.QueryTriples):
-        media_type = negotiate(accept, GRAPH_TYPES)
-        return media_type, results.serialize(format=GRAPH_TYPES[media_type])
-    media_type = negotiate(accept, RESULT_TYPES)
-    return media_type, results.serialize(format=RESULT_TYPES[media_type])
+        prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+        turtle = ox.serialize(shown, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        return f"<pre>{html.escape(_clip(turtle, FORM_ROWS * FORM_CELL_CHARS))}</pre><p>{note}</p>"
+    variables = [variable.value for variable in results.variables]
+    head = "".join(f"<th>{html.escape(v)}</th>" for v in variables)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_cell(row[v])}</td>" for v in variables) + "</tr>" for row in shown
+    )
+    return f"<table><tr>{head}</tr>{body}</table><p>{note}</p>"
+
+
+def _cell(term: Any) -> str:
+    """A value as the table shows it: its lexical form, escaped, long ones cut to FORM_CELL_CHARS."""
+    return html.escape(_clip("" if term is None else getattr(term, "value", str(term)), FORM_CELL_CHARS))
 
 
 def negotiate(accept: str, offered: dict[str, Any]) -> str:
@@ -135,48 +269,109 @@ def negotiate(accept: str, offered: dict[str, Any]) -> str:
     return min(choices)[2] if choices else next(iter(offered))
 
 
-class QueryWorkers:
-    """A fixed pool of query processes; one that overruns the timeout is killed and replaced."""
+class QueryStopped(QueryError):
+    """A query a worker could not finish: too slow, out of memory, or the process died."""
 
-    def __init__(self, store: Path, size: int, timeout: float) -> None:
-        self.store = str(store)
-        self.timeout = timeout
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Reply:
+    """A worker's answer: the status and media type at once, the body as the worker sends it.
+    Iterate `chunks` (or close it after iterating) to give its worker back to the pool."""
+
+    status: int
+    media_type: str
+    chunks: Generator[bytes, None, None]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _once(body: bytes) -> Generator[bytes, None, None]:
+    """A body that is already whole, as chunks."""
+    yield body
+
+
+class QueryWorkers:
+    """A fixed pool of query processes; one that overruns the timeout or the memory limit is killed
+    and replaced, and a query waits only `queue_timeout` for a free one."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
         self._context = multiprocessing.get_context("forkserver")
         self._idle: queue.Queue[tuple[Any, Connection]] = queue.Queue()
-        for _ in range(max(size, 1)):
+        for _ in range(max(settings.workers, 1)):
             self._idle.put(self._start())
 
     def _start(self) -> tuple[Any, Connection]:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(self.store, child), daemon=True)
+        process = self._context.Process(
+            target=_worker_main, args=(str(self.settings.store), child, self.settings.max_memory), daemon=True
+        )
         process.start()
         child.close()
         return process, parent
 
-    def run(self, sparql: str, accept: str) -> tuple[int, str, bytes]:
-        """(HTTP status, media type, body) for one query."""
-        process, conn = self._idle.get()
+    def run(self, sparql: str, accept: str, page: bool = False) -> Reply:
+        """The answer to one query (`page`: the form's HTML); its body streams from the worker, which
+        goes back to the pool when the body has been read, or is replaced if it is abandoned."""
         try:
-            conn.send((sparql, accept))
-            if not conn.poll(self.timeout):
-                raise TimeoutError
-            reply = conn.recv()
-        except (TimeoutError, EOFError, OSError) as exc:
-            process.kill()
-            process.join()
-            conn.close()
-            self._idle.put(self._start())
-            if isinstance(exc, TimeoutError):
-                return (
-                    504,
-                    "text/plain",
-                    f"query stopped after {self.timeout:g} s (the server's --timeout)".encode(),
-                )
-            return 500, "text/plain", b"the query process failed"
-        self._idle.put((process, conn))
-        if reply[0] == "ok":
-            return 200, reply[1], reply[2]
-        return reply[1], "text/plain", reply[2].encode("utf-8")
+            process, conn = self._idle.get(timeout=self.settings.queue_timeout)
+        except queue.Empty:
+            busy = f"all {self.settings.workers} query workers are busy; retry shortly".encode()
+            return Reply(503, "text/plain", _once(busy), {"Retry-After": RETRY_AFTER})
+        deadline = time.monotonic() + self.settings.timeout
+        try:
+            conn.send((sparql, accept, page))
+            kind, *payload = self._receive(process, conn, deadline)
+        except (QueryStopped, OSError) as exc:
+            stopped = exc if isinstance(exc, QueryStopped) else self._lost(process)
+            self._replace(process, conn)
+            return Reply(stopped.status, "text/plain", _once(str(stopped).encode()))
+        if kind == "error":
+            self._idle.put((process, conn))
+            return Reply(payload[0], "text/plain", _once(payload[1].encode()))
+        return Reply(200, payload[0], self._stream(process, conn, deadline))
+
+    def _stream(self, process: Any, conn: Connection, deadline: float) -> Generator[bytes, None, None]:
+        """The pieces of an answer; QueryStopped if the worker fails, overruns or dies part way."""
+        healthy = False
+        try:
+            while (message := self._receive(process, conn, deadline))[0] == "chunk":
+                yield message[1]
+            healthy = True
+            if message[0] == "error":
+                raise QueryStopped(message[2], message[1])
+        finally:
+            if healthy:
+                self._idle.put((process, conn))
+            else:
+                self._replace(process, conn)
+
+    def _receive(self, process: Any, conn: Connection, deadline: float) -> tuple[Any, ...]:
+        """The worker's next message, or QueryStopped when it passes the deadline or dies."""
+        remaining = deadline - time.monotonic()
+        try:
+            if remaining > 0 and conn.poll(remaining):
+                return conn.recv()
+        except (EOFError, OSError):
+            raise self._lost(process) from None
+        raise QueryStopped(f"query stopped after {self.settings.timeout:g} s (the server's --timeout)", 504)
+
+    def _lost(self, process: Any) -> QueryStopped:
+        """Why a worker died: an abort is a failed allocation (Rust and RocksDB abort when the memory
+        limit refuses them), anything else a crash."""
+        process.join(timeout=2)
+        if process.exitcode == -signal.SIGABRT:
+            return QueryStopped(memory_message(self.settings.max_memory), 503)
+        return QueryStopped("the query process failed", 500)
+
+    def _replace(self, process: Any, conn: Connection) -> None:
+        process.kill()
+        process.join()
+        conn.close()
+        self._idle.put(self._start())
 
     def close(self) -> None:
         """Stop every worker."""
@@ -204,6 +399,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
+
+    def setup(self) -> None:
+        """Reads go through a deadline, so a client sending its request slowly, or idling between
+        requests, is cut off after `read_timeout` in all; writes time out after as long."""
+        super().setup()
+        self.connection.settimeout(self.server.settings.read_timeout)
+        self._reader = _DeadlineReader(self.connection, self.server.settings.read_timeout)
+        self.rfile.close()
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        self._reader.restart()
+        super().handle_one_request()
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -251,6 +459,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_DELETE = do_PATCH = do_PUT
 
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight: the methods and headers a query may use, for an origin --cors allows."""
+        headers = {"Allow": "GET, POST, OPTIONS"}
+        if self._cors().get("Access-Control-Allow-Origin"):
+            headers |= {
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": "Content-Type, Accept",
+                "Access-Control-Max-Age": "600",
+            }
+        self._start(204, headers)
+
     def _body(self) -> bytes | None:
         try:
             length = int(self.headers.get("Content-Length", "0"))
@@ -268,9 +487,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length)
 
     def _discard(self, length: int) -> None:
-        """Read and drop an oversized body, up to a bound, with a short timeout."""
+        """Read and drop an oversized body, up to a bound, within what is left of the read timeout."""
         remaining = min(max(length, 0), DRAIN_LIMIT)
-        self.connection.settimeout(5)
         try:
             while remaining > 0:
                 chunk = self.rfile.read(min(remaining, 65536))
@@ -287,25 +505,112 @@ class _Handler(BaseHTTPRequestHandler):
         if len(sparql.encode("utf-8")) > self.server.settings.max_request_bytes:
             self._send(413, "text/plain", b"query too long")
             return
-        accept = params.get("format", [self.headers.get("Accept", "")])[0]
+        try:
+            check_query(sparql)  # SERVICE, and nesting the engine's parser would overflow on
+        except QueryError as exc:
+            reply = Reply(400, "text/plain", _once(str(exc).encode()))
+        else:
+            accept = params.get("format", [self.headers.get("Accept", "")])[0]
+            reply = self.server.workers.run(sparql, accept, page=html_page)
         if html_page:
-            status, _media, body = self.server.workers.run(sparql, "application/sparql-results+json")
-            page = _page(sparql, body if status == 200 else None, None if status == 200 else body.decode())
-            self._send(status, "text/html; charset=utf-8", page.encode("utf-8"))
-            return
-        status, media, body = self.server.workers.run(sparql, accept)
-        self._send(status, f"{media}; charset=utf-8" if media.startswith("text/") else media, body)
+            self._send_page(sparql, reply)
+        else:
+            self._respond(reply)
 
-    def _send(self, status: int, media_type: str, body: bytes) -> None:
+    def _send_page(self, sparql: str, reply: Reply) -> None:
+        """The form with the answer (the worker's HTML, already cut to FORM_ROWS) or the error."""
+        with closing(reply.chunks):
+            try:
+                status, body = reply.status, b"".join(reply.chunks).decode("utf-8")
+            except QueryStopped as exc:
+                status, body = exc.status, str(exc)
+        page = _page(sparql, body, None) if status == 200 else _page(sparql, None, body)
+        self._send(status, "text/html; charset=utf-8", page.encode("utf-8"), reply.headers)
+
+    def _respond(self, reply: Reply) -> None:
+        """Send a reply: with a length when it came in one piece, else chunked as the worker sends
+        it. A failure part way cuts the connection, so the client never takes a partial answer for
+        a whole one."""
+        media = reply.media_type + ("; charset=utf-8" if reply.media_type.startswith("text/") else "")
+        streaming = False
+        with closing(reply.chunks):
+            try:
+                first = list(itertools.islice(reply.chunks, 2))
+                if len(first) < 2:
+                    self._send(reply.status, media, b"".join(first), reply.headers)
+                    return
+                streaming = True
+                self._stream(reply.status, media, itertools.chain(first, reply.chunks))
+            except QueryStopped as exc:
+                if streaming:
+                    self.close_connection = True
+                else:
+                    self._send(exc.status, "text/plain", str(exc).encode())
+            except (ConnectionError, TimeoutError):  # the client went away or stopped reading
+                self.close_connection = True
+
+    def _stream(self, status: int, media_type: str, chunks: Iterator[bytes]) -> None:
+        """A body of unknown length: chunked for HTTP/1.1, else ended by closing the connection."""
+        chunked = self.request_version == "HTTP/1.1"
+        ending = {"Transfer-Encoding": "chunked"} if chunked else {"Connection": "close"}
+        self._start(status, {"Content-Type": media_type, **ending})
+        self.close_connection = self.close_connection or not chunked
+        for chunk in chunks:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+        if chunked:
+            self.wfile.write(b"0\r\n\r\n")
+
+    def _send(self, status: int, media_type: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self._start(status, {"Content-Type": media_type, "Content-Length": str(len(body)), **(headers or {})})
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _start(self, status: int, headers: dict[str, str]) -> None:
+        """The status line and headers, with CORS ones when --cors allows the request's origin."""
         self.send_response(status, HTTPStatus(status).phrase)
-        self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
+        for name, value in {**headers, **self._cors()}.items():
+            self.send_header(name, value)
         if status == 403:
             self.send_header("Allow", "GET, POST")
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+
+    def _cors(self) -> dict[str, str]:
+        """Access-Control-Allow-Origin only for origins --cors names: by default no other site's page
+        can read an answer (the endpoint may serve data from the user's own machine)."""
+        allowed = self.server.settings.cors
+        if "*" in allowed:
+            return {"Access-Control-Allow-Origin": "*"}
+        if not allowed:
+            return {}
+        origin = self.headers.get("Origin", "")
+        return {"Vary": "Origin"} | ({"Access-Control-Allow-Origin": origin} if origin in allowed else {})
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A connection's reads, each allowed only what is left of the request's time budget: a
+    per-read timeout alone lets a client sending a byte a second hold a connection forever."""
+
+    def __init__(self, connection: socket.socket, budget: float) -> None:
+        self._connection = connection
+        self._budget = budget
+        self._deadline = time.monotonic() + budget
+
+    def restart(self) -> None:
+        """A new request (or the wait for one) gets the whole budget."""
+        self._deadline = time.monotonic() + self._budget
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request was not sent within the server's --read-timeout")
+        self._connection.settimeout(remaining)
+        try:
+            return self._connection.recv_into(buffer)
+        finally:
+            self._connection.settimeout(self._budget)
 
 
 class _Server(ThreadingHTTPServer):
@@ -316,20 +621,56 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, settings: ServerSettings, verbose: bool) -> None:
         self.settings = settings
         self.verbose = verbose
-        self.workers = QueryWorkers(settings.store, settings.workers, settings.timeout)
+        self._slots = threading.BoundedSemaphore(settings.max_connections)
+        self.workers = QueryWorkers(settings)
         try:
             super().__init__((settings.host, settings.port), _Handler)
         except OSError as exc:
             self.workers.close()
             raise StoreError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection if it is within --max-connections, else a 503 at once."""
+        if not self._slots.acquire(blocking=False):
+            self._turn_away(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _turn_away(self, request: socket.socket) -> None:
+        """Answer a connection over the cap from the accepting thread, without waiting for it. What
+        the client has sent already is dropped first: closing on unread bytes would reset the
+        connection and lose the 503."""
+        body = f"over {self.settings.max_connections} open connections; retry shortly".encode()
+        head = (
+            f"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
+            f"Retry-After: {RETRY_AFTER}\r\nConnection: close\r\n\r\n"
+        )
+        with suppress(OSError):
+            request.setblocking(False)
+            request.recv(65536)
+        request.settimeout(1)
+        with suppress(OSError):
+            request.sendall(head.encode() + body)
+        self.shutdown_request(request)
+
     def server_close(self) -> None:
         super().server_close()
         self.workers.close()
 
 
-def _page(sparql: str, results: bytes | None, error: str | None = None) -> str:
-    """The HTML form, with the results table (or the error) under it; no scripts, works offline."""
+def _page(sparql: str, results: str | None, error: str | None = None) -> str:
+    """The HTML form, with the results (HTML from `_results_html`) or the error under it; no
+    scripts, works offline."""
     example = sparql or (
         "PREFIX gg: <https://w3id.org/govgraph/ontology#>\n"
         "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
@@ -340,32 +681,17 @@ def _page(sparql: str, results: bytes | None, error: str | None = None) -> str:
     if error:
         table = f'<p class="error">{html.escape(error)}</p>'
     elif results is not None:
-        table = _html_table(json.loads(results))
+        table = results
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>govgraph SPARQL</title>
 <style>body{{font:15px system-ui,sans-serif;margin:2em;max-width:80em}}
 textarea{{width:100%;font:14px monospace}}table{{border-collapse:collapse;margin-top:1em}}
 td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}
-th{{background:#eef}}.error{{color:#a00;white-space:pre-wrap}}</style></head>
+th{{background:#eef}}.error{{color:#a00;white-space:pre-wrap}}pre{{white-space:pre-wrap}}</style></head>
 <body><h1>govgraph SPARQL endpoint</h1>
 <p>Read-only SPARQL 1.1 over every document's graph. Programs use <code>/sparql</code>.</p>
 <form method="post" action="/"><textarea name="query" rows="12">{html.escape(example)}</textarea>
 <p><button type="submit">Run query</button></p></form>{table}</body></html>"""
-
-
-def _html_table(data: dict[str, Any]) -> str:
-    if "boolean" in data:
-        return f"<p>{'yes' if data['boolean'] else 'no'}</p>"
-    variables = data["head"]["vars"]
-    rows = data["results"]["bindings"]
-    head = "".join(f"<th>{html.escape(v)}</th>" for v in variables)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape(row.get(v, {}).get('value', ''))}</td>" for v in variables)
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><tr>{head}</tr>{body}</table><p>{len(rows)} row(s)</p>"
 
 
 @contextmanager
