@@ -24,6 +24,8 @@ from govgraph.server import ServerSettings, running_server
 from .conftest import DATA
 
 SPEAKER = "{name}, Head of Digital at the Cabinet Office, spoke about digital transformation.\n"
+FIRST_NAMES = ("Ada", "Alan", "Grace", "Tim", "Mary")
+SURNAMES = ("Lovelace", "Turing", "Hopper", "Somerville")
 BRACKEN = DATA / "ifg-2014-bracken-strategy-is-delivery.txt"
 
 
@@ -176,7 +178,8 @@ def test_queries_never_fail_while_builds_run(tmp_path: Path):
         try:
             for round_ in range(4):  # new documents, then changed ones: incremental builds
                 for number in range(20):
-                    (docs / f"talk-{number:02d}.txt").write_text(SPEAKER.format(name=f"Pat Number{round_}"))
+                    name = f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {SURNAMES[round_]}"
+                    (docs / f"talk-{number:02d}.txt").write_text(SPEAKER.format(name=name))
                 done = subprocess.run([sys.executable, "-m", "govgraph", "build", str(docs), "--store",
                                        str(store_dir), "--no-validate"], capture_output=True, text=True,
                                       timeout=300, env={**os.environ, "GOVGRAPH_STORE": ""})

@@ -27,8 +27,8 @@ import pytest
 import govgraph
 from govgraph.server import MIB, ServerSettings, memory_size, running_server
 
-from .servers import free_port
-from .test_sparql_syntax import SERVICE_FORMS, _Listener
+from .servers import Listener, free_port
+from .test_sparql_syntax import SERVICE_FORMS
 
 COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/govgraph/ontology#Speech> }"
 COUNT_PATH = f"sparql?{urllib.parse.urlencode({'query': COUNT})}"
@@ -75,8 +75,8 @@ def _form(url: str, query: str) -> tuple[int, dict[str, str], bytes]:
 
 
 @pytest.fixture
-def listener() -> Iterator[_Listener]:
-    with closing(_Listener()) as listening:
+def listener() -> Iterator[Listener]:
+    with closing(Listener()) as listening:
         yield listening
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,6 +14,8 @@ from govgraph.cli import cli
 from govgraph.errors import QueryError
 from govgraph.queries import library, with_prefixes
 from govgraph.sparql_syntax import MAX_DEPTH, MAX_STRUCTURE, check_query
+
+from .servers import Listener
 
 SERVICE_FORMS = [
     "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
@@ -90,47 +90,20 @@ def test_checking_is_linear_in_the_text():
     assert seconds(400_000) < 6 * seconds(200_000) + 0.05
 
 
-class _Listener:
-    """A TCP listener on 127.0.0.1 that records whether anyone connected."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/sparql"
-        self.contacted = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                connection, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.contacted.set()
-            connection.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.socket.close()
-
-
 @pytest.fixture
 def listener():
-    running = _Listener()
+    running = Listener()
     yield running
     running.close()
 
 
 def test_query_refuses_service_on_the_embedded_store_and_contacts_no_one(demo_store, listener):
     for form in SERVICE_FORMS:
-        result = CliRunner().invoke(cli, ["query", form.replace("{url}", listener.url), "--store", str(demo_store)])
+        query = form.replace("{url}", listener.url)
+        result = CliRunner().invoke(cli, ["query", query, "--store", str(demo_store)])
         assert result.exit_code == 1, result.output
-        assert result.output.startswith("Error: SERVICE clauses are refused") and result.output.count("\n") == 1
+        assert result.output.startswith("Error: SERVICE clauses are refused"), result.output
+        assert result.output.count("\n") == 1
     assert not listener.contacted.is_set()
 
 

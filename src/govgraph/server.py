@@ -15,7 +15,6 @@ import html
 import io
 import itertools
 import multiprocessing
-import os
 import queue
 import re
 import resource
@@ -38,7 +37,7 @@ import pyoxigraph as ox
 from .errors import QueryError, StoreError
 from .namespaces import PREFIXES
 from .sparql_syntax import check_query
-from .store import needs_union
+from .store import EmbeddedStore
 
 RESULT_TYPES = {  # media type -> pyoxigraph results format, first is the default
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -107,29 +106,22 @@ def memory_size(text: str) -> int:
 # ---------------------------------------------------------------------------
 
 
-def _store_signature(path: str) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and times of the store's files: a change means a build wrote to it."""
-    with os.scandir(path) as entries:
-        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file()))
-
-
 def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
-    """Answer queries from the pipe until it closes; reopen the store when a build changed it."""
+    """Answer queries from the pipe until it closes; move to the new generation when a build
+    published one (the old one stays readable until this worker lets go of it)."""
     _limit_memory(max_memory)
-    store: Any = None
-    signature: Any = None
-    union = False
+    store: EmbeddedStore | None = None
     while True:
         try:
             sparql, accept, page = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            current = _store_signature(path)
-            if store is None or current != signature:
-                store, signature = ox.Store.read_only(path), current
-                union = needs_union(store)
-            answer(store, sparql, accept, conn, union, page)
+            if store is None or not store.is_current():
+                if store is not None:
+                    store.close()
+                store = EmbeddedStore(path, read_only=True)
+            answer(store.engine, sparql, accept, conn, store.union, page)
         except SyntaxError as exc:
             conn.send(("error", 400, _one_line(f"malformed query: {exc}")))
         except MemoryError:
@@ -711,8 +703,5 @@ def running_server(settings: ServerSettings, verbose: bool = False) -> Iterator[
 
 def open_server(settings: ServerSettings, verbose: bool = False) -> _Server:
     """A bound, ready server; call `serve_forever()` on it. The store must exist."""
-    if not (settings.store / "CURRENT").exists():
-        raise StoreError(
-            f"no store at {settings.store}", hint="run `govgraph build` first, or pass --store DIR"
-        )
+    EmbeddedStore(settings.store, read_only=True).close()  # a missing or unreadable store: one clear line
     return _Server(settings, verbose)
