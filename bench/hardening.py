@@ -1,12 +1,16 @@
-"""Try to break govgraph and report what held: hostile documents, builds killed mid-write, many clients.
+"""Try to break govgraph and report what held: hostile documents, killed builds, hostile clients, load.
 
     python bench/hardening.py [--quick] [--inputs N] [--kills K] [--seconds S]
 
 Bad input: seeded random and hostile documents go through `parse_document` and `extract_document`;
 each must load or be refused with govgraph's own error (DocumentError / ExtractionError), never
 crash; then `govgraph build --keep-going` runs over a folder of them. Kills: builds of 120
-documents are SIGKILLed at random moments; after each, every document in the store must equal the
-reference build's (whole or absent) and the store must validate; a last build must finish the job.
+documents are SIGKILLed at random moments; after each, a reader must see the store as it was
+before the build or all of it, the store must validate, and the next writer must remove what the
+killed build left; a last build must finish the job. Cases: the CLI in subprocesses on temporary
+folders, each check a row with a figure and PASS or FAIL: builds refused where they would touch
+someone's files, no fetches and no open CORS from `govgraph serve`, readers during builds, linear
+extraction, deep and long queries, a full disk, a killed build's workers, the server's limits.
 Load: bench/load.py's clients against `govgraph serve`. The last line says whether anything failed,
 and the exit status is 1 if it did.
 """
@@ -14,6 +18,9 @@ and the exit status is 1 if it did.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import http.client
+import itertools
 import json
 import os
 import random
@@ -21,13 +28,16 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +45,11 @@ import pyoxigraph as ox
 
 import govgraph
 import load
+from govgraph import layout
 from govgraph.build import extract_document
 from govgraph.documents import parse_document, read_document
 from govgraph.errors import DocumentError, ExtractionError
+from govgraph.namespaces import GG
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -108,6 +120,14 @@ def one_line(text: str, limit: int = 140) -> str:
     """An error message shortened to one line for the report."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def govgraph_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                 timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`python -m govgraph ARGS` as a user runs it, output captured; GOVGRAPH_STORE only when given."""
+    environment = {k: v for k, v in os.environ.items() if k != "GOVGRAPH_STORE"} | (env or {})
+    return subprocess.run([sys.executable, "-m", "govgraph", *args], capture_output=True, text=True, cwd=cwd,
+                          env=environment, timeout=timeout)
 
 
 # ---------------------------------------------------------------------------
@@ -428,17 +448,16 @@ def bad_input_section(count: int, quick: bool, scratch: Path, problems: list[str
 
 def build_bad_folder(folder: Path, store: Path, good: int, expected: int, problems: list[str]) -> None:
     """`govgraph build --keep-going` over the bad files: no traceback, the good ones in, a valid store."""
-    command = [sys.executable, "-m", "govgraph", "build", str(folder), "--store", str(store), "--keep-going",
-               "--workers", "2"]
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    done = govgraph_cli("build", str(folder), "--store", str(store), "--keep-going", "--workers", "2",
+                        timeout=1800)
     seconds = time.monotonic() - started
     output = done.stdout + done.stderr
     loaded = re.search(r"loaded (\d+) document", output)
     skipped = output.count("skipped: ")
     traceback = "Traceback" in output
     validates, documents, names = False, 0, set()
-    if (store / "CURRENT").exists():
+    if layout.read_manifest(store) is not None:
         with govgraph.EmbeddedStore(store, read_only=True) as opened:
             validates = govgraph.validate_store(opened).conforms
             documents = govgraph.store_stats(opened)["documents"]
@@ -463,46 +482,34 @@ def build_bad_folder(folder: Path, store: Path, good: int, expected: int, proble
 # ---------------------------------------------------------------------------
 
 
-def start_build(docs: Path, store: Path) -> subprocess.Popen[bytes]:
-    """A CLI build in its own process group, 10 documents a commit.
+def start_build(paths: Sequence[Path], store: Path, workers: int = 1) -> subprocess.Popen[bytes]:
+    """A CLI build in its own process group, 10 documents a batch, one worker unless told.
 
-    One worker: extraction and commits then interleave over most of the build, so a random kill often
-    lands between commits (with two workers the 12 commits come within a quarter of a second).
+    One worker: extraction and writes then interleave over most of the build, so a random kill lands
+    at any stage of it: starting the store, writing batches, publishing.
     """
-    command = [sys.executable, "-m", "govgraph", "build", str(docs), "--store", str(store), "--batch", "10",
-               "--workers", "1", "--no-validate"]
+    command = [sys.executable, "-m", "govgraph", "build", *map(str, paths), "--store", str(store),
+               "--batch", "10", "--workers", str(workers), "--no-validate"]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
 
-def document_count(store: Path) -> int | None:
-    """Documents a reader sees in the store now (None while it cannot be opened)."""
-    try:
-        opened = ox.Store.read_only(str(store))
-        return sum(1 for name in opened.named_graphs() if "/id/document/" in str(name))
-    except (OSError, RuntimeError):  # RocksDB is still creating its column families
-        return None
-
-
-def reference_build(docs: Path, store: Path) -> tuple[float, float] | None:
-    """A build run to the end, watched: (seconds it took, seconds until the first commit was seen)."""
+def timed_build(paths: Sequence[Path], store: Path) -> float | None:
+    """A build run to the end: the seconds it took, None if it failed."""
     started = time.monotonic()
-    process = start_build(docs, store)
-    first_commit = None
-    while process.poll() is None:
-        if first_commit is None and (store / "CURRENT").exists() and document_count(store):
-            first_commit = time.monotonic() - started
-        time.sleep(0.02)
-    duration = time.monotonic() - started
-    return (duration, first_commit or duration / 2) if process.returncode == 0 else None
+    code = start_build(paths, store).wait(timeout=600)
+    return time.monotonic() - started if code == 0 else None
 
 
 def graphs_of(store: Path) -> dict[str, frozenset[str]]:
-    """Every named graph in the store as a set of its triples, to compare documents whole."""
-    opened = ox.Store.read_only(str(store))
+    """Every named graph a reader sees in the store as a set of its triples, to compare stores whole
+    (none where no store was made yet)."""
+    if not store.is_dir() or layout.read_manifest(store) is None:
+        return {}
     graphs: dict[str, set[str]] = defaultdict(set)
-    for quad in opened:
-        graphs[str(quad.graph_name)].add(f"{quad.subject} {quad.predicate} {quad.object}")
+    with govgraph.EmbeddedStore(store, read_only=True) as opened:
+        for quad in opened.engine:
+            graphs[str(quad.graph_name)].add(f"{quad.subject} {quad.predicate} {quad.object}")
     return {name: frozenset(quads) for name, quads in graphs.items()}
 
 
@@ -517,18 +524,32 @@ def store_validates(store: Path) -> bool:
         return govgraph.validate_store(opened).conforms
 
 
+def unpublished(store: Path) -> int:
+    """Generation folders in the store other than the published one (what a killed writer left)."""
+    manifest = layout.read_manifest(store) if store.is_dir() else None
+    if manifest is None:
+        return 0
+    return len(layout.generations_on_disk(store) - {manifest.generation})
+
+
 def copy_corpus(docs: Path) -> Path:
-    """The bundled documents copied under distinct names, enough for a build of a dozen commits."""
-    docs.mkdir()
+    """The bundled documents copied under distinct names, enough for a build of a dozen batches."""
     for copy in range(COPIES):
-        for path in sorted(DATA.iterdir()):
-            shutil.copy(path, docs / f"c{copy}-{path.name}")
+        copies(docs, f"c{copy}")
     return docs
+
+
+def copies(folder: Path, prefix: str, count: int | None = None) -> Path:
+    """The bundled documents (the first `count` of them) under new names, so a build adds documents."""
+    folder.mkdir(exist_ok=True)
+    for path in sorted(DATA.iterdir())[:count]:
+        shutil.copy(path, folder / f"{prefix}-{path.name}")
+    return folder
 
 
 def kill_build(docs: Path, store: Path, delay: float) -> bool:
     """Start a build, SIGKILL its whole process group after `delay` s; whether it was still running."""
-    process = start_build(docs, store)
+    process = start_build([docs], store)
     time.sleep(delay)
     running = process.poll() is None
     with suppress(ProcessLookupError):  # a build that finished has no group left to kill
@@ -538,59 +559,73 @@ def kill_build(docs: Path, store: Path, delay: float) -> bool:
 
 
 def kills_section(kills: int, scratch: Path, problems: list[str], seed: int = 20261125) -> None:
-    """Builds SIGKILLed at random moments: after each, documents whole or absent and a valid store."""
+    """Builds SIGKILLed at random moments, into an empty store and into one holding 15 documents:
+    after each, a reader sees the store as it was before the build or all of the build, never part
+    of it; it validates; and the next writer removes the generation the killed build left."""
     docs = copy_corpus(scratch / "many")
-    timing = reference_build(docs, scratch / "reference")
-    if timing is None:
+    duration = timed_build([docs], scratch / "reference")
+    seeded = scratch / "seeded"
+    if duration is None or timed_build(sorted(docs.glob("c0-*")), seeded) is None:
         problems.append("kills: the reference build failed")
         return
-    duration, first_commit = timing
-    reference = graphs_of(scratch / "reference")
+    reference, seed_graphs = graphs_of(scratch / "reference"), graphs_of(seeded)
     total = len(documents_in(reference))
     rng = random.Random(seed)
     store = scratch / "killed"
     rows = []
-    landed = 0
     for number in range(1, kills + 1):
-        fresh = (store / "CURRENT").exists() and len(documents_in(graphs_of(store))) == total
-        if fresh:  # the last build finished: start over so this kill has writes to interrupt
-            shutil.rmtree(store)
-        delay = rng.uniform(max(0.2, first_commit - 0.3), duration)
+        shutil.rmtree(store, ignore_errors=True)
+        start = "15 documents" if number % 2 == 0 else "empty"
+        if number % 2 == 0:
+            shutil.copytree(seeded, store)
+        delay = rng.uniform(0.2, duration)
         running = kill_build(docs, store, delay)
-        landed += running
-        rows.append((number, delay, "running" if running else "finished", *check_after_kill(store, reference),
-                     "yes" if fresh else ""))
-    final = start_build(docs, store).wait(timeout=600)
+        before = seed_graphs if number % 2 == 0 else {}
+        rows.append((number, start, delay, "running" if running else "finished",
+                     *check_after_kill(store, before, reference)))
+    final = start_build([docs], store).wait(timeout=600)
     equal = final == 0 and graphs_of(store) == reference
-    print(f"\nkills: {kills} builds of {total} documents (10 a commit) SIGKILLed at random moments; "
-          f"a full build takes {duration:.1f} s, its first commit after {first_commit:.1f} s")
-    print(table(("kill", "at s", "build was", "store opens", "documents present", "all whole", "validates",
-                 "fresh store"), rows))
-    whole = sum(1 for row in rows if row[3] is True and row[5] is True and row[6] is True)
-    print(f"  kills survived: {whole}/{kills} ({landed} landed while the build was running)")
+    left = unpublished(store)
+    print(f"\nkills: {kills} builds of {total} documents (--batch 10, one worker) SIGKILLed at random "
+          f"moments, into an empty store or one holding 15 of them; a full build takes {duration:.1f} s")
+    print(table(("kill", "store held", "at s", "build was", "store opens", "documents seen", "reader sees",
+                 "validates", "generations left", "next writer clears them"), rows))
+    whole = sum(1 for row in rows if row[4] is True and row[6] != "PART" and row[7] is True
+                and row[9] is True)
+    states = [row[6] for row in rows]
+    print(f"  kills survived: {whole}/{kills} (store as before the build: {states.count('before')}, "
+          f"all of the build: {states.count('after')}, part of it: {states.count('PART')})")
     print(f"  final re-run: exit {final}, equals the reference build: {'yes' if equal else 'NO'} "
-          f"({total} documents, {sum(len(q) for q in reference.values()):,} quads)")
+          f"({total} documents, {sum(len(q) for q in reference.values()):,} quads), "
+          f"generations left: {left}")
     if whole < kills:
-        problems.append(f"kills: {kills - whole} kill(s) left a store that does not open, holds a half "
-                        "document or does not validate")
-    if not equal:
-        problems.append("kills: the re-run after the kills did not reproduce the reference build")
-    if landed == 0:
+        problems.append(f"kills: {kills - whole} kill(s) left a store that does not open, shows part of a "
+                        "build, does not validate, or keeps the killed build's generation")
+    if not equal or left:
+        problems.append("kills: the re-run after the kills did not reproduce the reference build cleanly")
+    if not any(row[3] == "running" and row[6] == "before" for row in rows):
         problems.append("kills: no kill landed while a build was running")
 
 
-def check_after_kill(store: Path, reference: dict[str, frozenset[str]]) -> tuple[bool, int, bool, bool]:
-    """(store opens, documents present, every one equal to the reference, store validates)."""
-    if not (store / "CURRENT").exists():
-        return True, 0, True, True  # killed before the store was created: nothing to lose
+def check_after_kill(store: Path, before: dict[str, frozenset[str]],
+                     reference: dict[str, frozenset[str]]) -> tuple[bool, int, str, bool, int, bool]:
+    """(store opens, documents seen, "before" / "after" / "PART", store validates, generations the
+    killed build left, whether the next writer removed them)."""
     try:
         graphs = graphs_of(store)
     except Exception as exc:  # whatever stops a reader opening the store is what this looks for
         print(f"  the store does not open after a kill: {type(exc).__name__}: {one_line(str(exc))}")
-        return False, 0, False, False
-    present = documents_in(graphs)
-    whole = all(graphs[name] == reference.get(name) for name in present)
-    return True, len(present), whole, store_validates(store)
+        return False, 0, "PART", False, 0, False
+    state = "before" if graphs == before else "after" if graphs == reference else "PART"
+    validates = not graphs or store_validates(store)
+    left = unpublished(store)
+    if store.is_dir():
+        try:
+            govgraph.EmbeddedStore(store).close()  # a writer that writes nothing: it only clears up
+        except govgraph.GovGraphError as exc:
+            print(f"  the next writer refuses the store after a kill: {one_line(str(exc))}")
+            return True, len(documents_in(graphs)), state, validates, left, False
+    return True, len(documents_in(graphs)), state, validates, left, unpublished(store) == 0
 
 
 # ---------------------------------------------------------------------------
@@ -614,17 +649,597 @@ def load_section(seconds: float, problems: list[str]) -> None:
         problems.append(f"load: {report.server_tracebacks} traceback(s) in the server's log")
 
 
+# ---------------------------------------------------------------------------
+# Cases: nothing lost, no one let in
+# ---------------------------------------------------------------------------
+
+
+EXTRACTION_SIZES = (48 * 1024, 96 * 1024)
+EXTRACTION_LIMIT = 20.0  # seconds for one adversarial extraction's process; then it counts as hung
+EXTRACTION_RATIO = 2.5  # twice the text may take at most this many times as long: linear, with noise
+JOINERS = {"words": " ", "hyphens": "-"}  # how the adversarial text joins its capitalised words
+DISK_MB = 32
+MIB = 1024 * 1024
+DISK_LEFT = 300 * 1024  # bytes left on the small disk before the incremental build
+SERVE_LIMITS = ("--max-memory", "--max-connections", "--read-timeout", "--queue-timeout")
+READ_TIMEOUT = 2.0  # the limits server's --read-timeout, short so the slow client is cut off soon
+QUERY_TIMEOUT = 20.0  # the limits server's --timeout
+SPEECHES = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{GG.Speech}> }}"
+
+
+@dataclass
+class Cases:
+    """The cases table as it fills: one row per check, with a figure and PASS, FAIL or why not run."""
+
+    problems: list[str]
+    scratch: Path  # left out of the figures: temporary paths say nothing
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def check(self, case: str, tried: str, figure: str, held: bool) -> None:
+        self.rows.append((case, tried, figure, "PASS" if held else "FAIL"))
+        if not held:
+            self.problems.append(f"{case}: {tried}: {figure}")
+
+    def missing(self, case: str, tried: str, why: str) -> None:
+        """A check whose feature does not exist yet: a failure, said as such."""
+        self.rows.append((case, tried, why, "FAIL (not yet available)"))
+        self.problems.append(f"{case}: {tried}: {why}")
+
+    def skip(self, case: str, tried: str, why: str) -> None:
+        self.rows.append((case, tried, "", why))
+
+    def print(self) -> None:
+        """The table, each case named once above its rows."""
+        rows, last = [], None
+        for case, tried, figure, verdict in self.rows:
+            if case != last:
+                rows.append((case, "", ""))
+                last = case
+            rows.append((f"  {tried}", one_line(figure.replace(f"{self.scratch}/", ""), 100), verdict))
+        print(table(("case / tried", "figure", "verdict"), rows))
+
+
+def error_line(done: subprocess.CompletedProcess[str]) -> str | None:
+    """The output when it is exactly one line starting "Error:", else None."""
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    return lines[0] if len(lines) == 1 and lines[0].startswith("Error:") else None
+
+
+def refusal(done: subprocess.CompletedProcess[str]) -> tuple[bool, str]:
+    """(a non-zero exit with one "Error:" line, the figure saying what came out)."""
+    line = error_line(done)
+    output = (done.stdout + done.stderr).strip()
+    said = line or f"{len(output.splitlines())} lines: {output[-80:]!r}"
+    return done.returncode > 0 and line is not None, f"exit {done.returncode}; {said}"
+
+
+def files_of(folder: Path) -> dict[str, str]:
+    """Every file and folder below `folder` by relative name, with a hash of its bytes (folders: "/")."""
+    return {str(p.relative_to(folder)): "/" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))}
+
+
+def pyoxigraph_store(folder: Path) -> None:
+    """A store made by pyoxigraph itself, holding one quad, closed: not govgraph's to change."""
+    store = ox.Store(str(folder))
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"),
+                      ox.Literal("made by pyoxigraph"), ox.NamedNode("https://example.org/g")))
+    store.flush()
+    del store
+
+
+def build_refusals(cases: Cases, scratch: Path) -> None:
+    """`govgraph build` into folders that hold someone's files: refused in one line, not a byte changed."""
+    case = "build never deletes what it did not make"
+    docs = scratch / "docs"
+    shutil.copytree(DATA, docs)
+    user = scratch / "user-folder"
+    user.mkdir()
+    (user / "notes.txt").write_text("my notes\n")
+    working = scratch / "working-folder"
+    working.mkdir()
+    (working / "draft.md").write_text("# my draft\n")
+    foreign = scratch / "pyoxigraph-store"
+    pyoxigraph_store(foreign)
+    attempts = [
+        ("build DOCS --store DOCS (a copy of data/)", docs, ("build", str(docs), "--store", str(docs)), {},
+         None),
+        ("GOVGRAPH_STORE=a folder holding a file", user, ("build", str(DATA)), {"GOVGRAPH_STORE": str(user)},
+         None),
+        ("--store . in a folder holding a file", working, ("build", str(DATA), "--store", "."), {}, working),
+        ("--store a store pyoxigraph made", foreign, ("build", str(DATA), "--store", str(foreign)), {}, None),
+    ]
+    for tried, folder, args, env, cwd in attempts:
+        before = files_of(folder)
+        refused, figure = refusal(govgraph_cli(*args, cwd=cwd, env=env))
+        same = files_of(folder) == before
+        cases.check(case, tried, f"{figure}; {len(before)} files {'unchanged' if same else 'CHANGED'}",
+                    refused and same)
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 that counts the connections made to it (each closed at once)."""
+
+    def __init__(self, seconds: float = 600.0) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}/sparql"
+        self.connections = 0
+        self._deadline = time.monotonic() + seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set() and time.monotonic() < self._deadline:
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+
+def service_disguises(url: str) -> dict[str, str]:
+    """SERVICE clauses to `url` in the shapes a simple filter would miss."""
+    root = url.rsplit("/", 1)[0]
+    return {
+        "SERVICE": f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "service (lower case)": f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+        "SeRvIcE (mixed case)": f"SELECT * WHERE {{ SeRvIcE <{url}> {{ ?s ?p ?o }} }}",
+        "SERVICE SILENT": f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        "in a subquery": f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        "after a comment": f"# a comment\nSELECT * WHERE {{ ?x ?y ?z #}}\n SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "through a prefix": f"PREFIX r: <{root}/> SELECT * WHERE {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+        "on a variable": f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        "in an ASK's OPTIONAL": f"ASK {{ ?x ?y ?z OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+    }
+
+
+def exchange(base: str, method: str, target: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None, timeout: float = 60.0,
+             ) -> tuple[int, dict[str, str], bytes]:
+    """One request on its own connection to the server at `base` (127.0.0.1): status, headers
+    (lower-case names), body."""
+    url = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=timeout)
+    try:
+        connection.request(method, target, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+WAYS = ("GET", "POST form", "POST query", "form at /")  # how `ask` can send a query
+QUERY = {"Content-Type": "application/sparql-query"}
+
+
+def ask(base: str, how: str, sparql: str, timeout: float = 60.0) -> tuple[int, bytes]:
+    """A query sent one of four ways: GET, POST form or query to /sparql, or the form at `/`."""
+    form = urllib.parse.urlencode({"query": sparql}).encode()
+    status, _, body = {
+        "GET": lambda: exchange(base, "GET", "/sparql?" + form.decode(), timeout=timeout),
+        "POST form": lambda: exchange(base, "POST", "/sparql", form, FORM, timeout),
+        "POST query": lambda: exchange(base, "POST", "/sparql", sparql.encode(), QUERY, timeout),
+        "form at /": lambda: exchange(base, "POST", "/", form, FORM, timeout),
+    }[how]()
+    return status, body
+
+
+def refused_every_way(base: str, sparql: str, ways: Sequence[str] = WAYS) -> tuple[str, bool]:
+    """The statuses a query gets, sent each of `ways`, as a figure; and whether every one was 400."""
+    statuses = {how: ask(base, how, sparql)[0] for how in ways}
+    return ", ".join(f"{how} {status}" for how, status in statuses.items()), set(statuses.values()) == {400}
+
+
+def no_outgoing(cases: Cases, base: str, store: Path) -> None:
+    """SERVICE in every disguise, every way of sending it: 400, and the listener never contacted."""
+    case = "serve makes no outgoing connections"
+    listener = Listener()
+    try:
+        for label, sparql in service_disguises(listener.url).items():
+            cases.check(case, f"{label}, {len(WAYS)} ways", *refused_every_way(base, sparql))
+        time.sleep(0.5)  # a fetch the server started would have connected by now
+        cases.check(case, "the listener on 127.0.0.1 after them", f"{listener.connections} connections",
+                    listener.connections == 0)
+        sparql = service_disguises(listener.url)["SERVICE"]
+        done = govgraph_cli("query", sparql, "--store", str(store), "--allow-service", timeout=60)
+        cases.check(case, "control: govgraph query --allow-service",
+                    f"{listener.connections} connection(s) to the listener (exit {done.returncode})",
+                    listener.connections > 0)
+    finally:
+        listener.close()
+    origin = {"Origin": "https://elsewhere.example"}
+    got, headers, _ = exchange(base, "GET", "/sparql?query=ASK%7B%7D", headers=origin)
+    preflight, preflight_headers, _ = exchange(
+        base, "OPTIONS", "/sparql", headers=origin | {"Access-Control-Request-Method": "POST"})
+    allowed = [h.get("access-control-allow-origin") for h in (headers, preflight_headers)]
+    cases.check(case, "no CORS by default (GET, preflight)",
+                f"GET {got}, OPTIONS {preflight}; Access-Control-Allow-Origin: {allowed}",
+                allowed == [None, None])
+
+
+def deep_queries() -> dict[str, str]:
+    """Queries that overflowed the engine's parser stack (the CLI died with exit 139)."""
+    return {
+        "5,000 nested parentheses": "SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }",
+        "5,000 nested braces": "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+        "5,000 operators": "SELECT * WHERE { FILTER(1" + " + 1" * 5000 + " > 0) }",
+    }
+
+
+def query_cases(cases: Cases, store: Path, base: str) -> None:
+    """Deep queries refused in one line by the CLI and 400 by the server; long inline queries run."""
+    case = "deep queries"
+    for label, sparql in deep_queries().items():
+        done = govgraph_cli("query", sparql, "--store", str(store), timeout=120)
+        refused, figure = refusal(done)
+        cases.check(case, f"govgraph query, {label}", figure, refused and done.returncode == 1)
+    for label, sparql in deep_queries().items():
+        cases.check(case, f"serve, {label}", *refused_every_way(base, sparql, ("GET", "POST query")))
+    status, body = ask(base, "GET", "ASK {}")
+    cases.check(case, "serve answers after them", f"{status} {body[:40]!r}", status == 200)
+    case = "long inline queries"
+    expected = len(list(DATA.iterdir()))
+    for length in (300, 5_000):
+        head = f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{GG.Speech}> FILTER(STR(?s) != "'
+        sparql = head + "x" * (length - len(head) - 4) + '") }'
+        done = govgraph_cli("query", sparql, "--store", str(store), "--format", "csv", timeout=120)
+        answer = done.stdout.strip().splitlines()[-1:] or [one_line(done.stderr, 80)]
+        cases.check(case, f"govgraph query, {len(sparql):,} characters inline",
+                    f"exit {done.returncode}; answer {answer[0]} (expected {expected})",
+                    done.returncode == 0 and answer == [str(expected)])
+
+
+def speech_count(base: str) -> int:
+    """Speeches the server sees now."""
+    status, body = ask(base, "GET", SPEECHES)
+    if status != 200:
+        raise RuntimeError(f"the speech count failed: {status} {body[:200]!r}")
+    return counted(body)
+
+
+def counted(body: bytes) -> int:
+    """The ?n of a one-row SPARQL JSON answer."""
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def readers_during_builds(cases: Cases, base: str, store: Path, scratch: Path, seconds: float,
+                          builds: int = 3, readers: int = 3) -> None:
+    """Readers in threads against the server while incremental builds add documents to its store:
+    no query fails, and each sees the store before or after a build (the speech count moves in
+    steps of one build)."""
+    case = "readers during builds"
+    folders = [copies(scratch / f"more-{n}", f"r{n}") for n in range(1, builds + 1)]
+    before, step = speech_count(base), len(list(folders[0].iterdir()))
+    expected = {before + step * n for n in range(builds + 1)}
+    counts: set[int] = set()
+    failures: list[str] = []
+    sent = 0
+    lock = threading.Lock()
+    finished = threading.Event()
+    deadline = time.monotonic() + seconds
+
+    def read(turn: int) -> None:
+        """Count speeches, GET and POST in turn, until the builds are done or the time is up."""
+        nonlocal sent
+        for number in itertools.count():
+            if finished.is_set() or time.monotonic() > deadline:
+                return
+            how = ("GET", "POST query")[(number + turn) % 2]
+            try:
+                status, body = ask(base, how, SPEECHES, timeout=30)
+                count = counted(body) if status == 200 else None
+                failure = None if status == 200 else f"{status} {body[:80]!r}"
+            except (OSError, http.client.HTTPException, ValueError, KeyError) as exc:
+                count, failure = None, f"{type(exc).__name__}: {exc}"
+            with lock:
+                sent += 1
+                if count is not None:
+                    counts.add(count)
+                if failure:
+                    failures.append(failure)
+
+    threads = [threading.Thread(target=read, args=(turn,), daemon=True) for turn in range(readers)]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    exits = []
+    for folder in folders:
+        left = deadline - time.monotonic()
+        try:
+            exits.append(str(govgraph_cli("build", str(folder), "--store", str(store), "--workers", "1",
+                                          "--no-validate", timeout=max(left, 1)).returncode))
+        except subprocess.TimeoutExpired:
+            exits.append("timed out")
+            break
+    time.sleep(0.5)  # a last round of reads after the last build
+    finished.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    elapsed = time.monotonic() - started
+    after = speech_count(base)
+    cases.check(case, f"{readers} readers, {builds} incremental builds of {step} documents",
+                f"{sent:,} queries in {elapsed:.1f} s, {len(failures)} failed; builds exit {', '.join(exits)}"
+                + (f"; first failure {failures[0]}" if failures else ""),
+                sent > 0 and not failures and exits == ["0"] * builds)
+    cases.check(case, "speech counts the readers saw", f"{sorted(counts)} (before or after each build: "
+                f"{sorted(expected)}); after: {after}", counts <= expected and after == max(expected))
+
+
+def extraction_child(joiner: str, size: int) -> None:
+    """Time one adversarial extraction (best of three when fast) and print it as one JSON line."""
+    extract_document(parse_document(f"{SPEAKER}\n".encode(), "warm-up.txt", "text/plain"))
+    data = adversarial_text(JOINERS[joiner], size)
+    best = float("inf")
+    for _ in range(3):
+        started = time.monotonic()
+        try:
+            extract_document(parse_document(data, "adversarial.txt", "text/plain"))
+            outcome = "loaded"
+        except (DocumentError, ExtractionError):
+            outcome = "refused"
+        best = min(best, time.monotonic() - started)
+        if best > 1.0:
+            break
+    print(json.dumps({"seconds": best, "outcome": outcome}))
+
+
+def adversarial_text(joiner: str, size: int) -> bytes:
+    """`size` bytes: a speaker, then one sentence of capitalised words joined by `joiner`, with no
+    full stop until the end (the shapes that made the name and organisation patterns quadratic)."""
+    words = itertools.cycle(("Alpha", "Beta", "Digital", "Service", "Cabinet", "Office", "Delta", "Gamma"))
+    body = joiner.join(itertools.islice(words, size // 4))
+    return (f"{SPEAKER}\n\n{body}"[: size - 1] + ".").encode()
+
+
+def extraction_cases(cases: Cases) -> None:
+    """Each adversarial shape at 48 and 96 KB, each in its own process with a time limit: linear?"""
+    case = "extraction is linear"
+    for joiner, label in (("words", "capitalised words, no full stop"),
+                          ("hyphens", "hyphen-joined capitalised words")):
+        times: list[float | None] = []
+        for size in EXTRACTION_SIZES:
+            command = [sys.executable, str(Path(__file__).resolve()), "--extraction", joiner, str(size)]
+            try:
+                done = subprocess.run(command, capture_output=True, text=True, timeout=EXTRACTION_LIMIT)
+                times.append(float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"]))
+            except (subprocess.TimeoutExpired, IndexError, ValueError):
+                times.append(None)
+        shown = [f"{s // 1024} KB " + (f"over {EXTRACTION_LIMIT:g} s" if t is None else f"{t:.2f} s")
+                 for s, t in zip(EXTRACTION_SIZES, times, strict=True)]
+        small, large = times
+        ratio = large / max(small, 1e-3) if small is not None and large is not None else None
+        cases.check(case, label, ", ".join(shown) + (f", ratio {ratio:.1f}" if ratio is not None else ""),
+                    ratio is not None and ratio <= EXTRACTION_RATIO and large is not None and large < 5.0)
+
+
+def slow_client(base: str, bound: float = 15.0) -> float | None:
+    """A request line, then one header byte every 0.2 s: seconds until the server hung up (None if
+    it had not within `bound`)."""
+    url = urllib.parse.urlsplit(base)
+    with socket.create_connection((url.hostname or "127.0.0.1", url.port or 80), timeout=5) as sock:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        started = time.monotonic()
+        sock.settimeout(0.2)
+        while time.monotonic() - started < bound:
+            try:
+                sock.sendall(b"x")
+                sock.recv(4096)  # anything (a 408, or the end of the connection) means it hung up
+                return time.monotonic() - started
+            except TimeoutError:
+                continue
+            except OSError:  # reset
+                return time.monotonic() - started
+    return None
+
+
+def doubling_query(times: int = 30) -> str:
+    """A string doubled `times` times: a few hundred bytes of query asking for 2**times characters."""
+    binds = ['BIND("x" AS ?a0)'] + [f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(times)]
+    return f"SELECT (STRLEN(?a{times}) AS ?n) WHERE {{ {' '.join(binds)} }}"
+
+
+def million_rows() -> str:
+    """Six VALUES of ten numbers each: 1,000,000 rows from nothing in the store."""
+    ten = " ".join(map(str, range(10)))
+    return "SELECT * WHERE { " + " ".join(f"VALUES ?{v} {{ {ten} }}" for v in "abcdef") + " }"
+
+
+@contextmanager
+def serving(store: Path, log: Path, *options: str) -> Iterator[str]:
+    """`govgraph serve --port 0 OPTIONS` over the store, started and stopped as bench/load.py does;
+    yields its base URL."""
+    command = [sys.executable, "-m", "govgraph", "serve", "--store", str(store), "--host", "127.0.0.1",
+               "--port", "0", *options]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=out, start_new_session=True)
+    try:
+        yield load._wait_until_serving(process, log)
+    finally:
+        load.stop_server(process)
+
+
+def server_limits(cases: Cases, store: Path, scratch: Path) -> None:
+    """A slow client cut off, a runaway string stopped (and the next query answered), a million-row
+    answer on the form page in time."""
+    case = "server limits"
+    help_text = govgraph_cli("serve", "--help").stdout
+    absent = [option for option in SERVE_LIMITS if option not in help_text]
+    checks = ("slow-header client", "string doubled 30 times", "1,000,000-row SELECT on the form at /")
+    if absent:
+        for tried in checks:
+            cases.missing(case, tried, f"govgraph serve has no {', '.join(absent)}")
+        return
+    log = scratch / "serve-limits.log"
+    options = ("--read-timeout", str(READ_TIMEOUT), "--timeout", str(QUERY_TIMEOUT), "--max-memory", "512M",
+               "--max-connections", "16", "--queue-timeout", "5")
+    with serving(store, log, *options) as base:
+        hung_up = slow_client(base)
+        cases.check(case, f"{checks[0]} (--read-timeout {READ_TIMEOUT:g})",
+                    "still connected after 15 s" if hung_up is None else f"cut off after {hung_up:.1f} s",
+                    hung_up is not None and hung_up <= READ_TIMEOUT + 2)
+        started = time.monotonic()
+        status, body = ask(base, "POST query", doubling_query())
+        seconds = time.monotonic() - started
+        then, _ = ask(base, "GET", "ASK {}")
+        cases.check(case, f"{checks[1]} (--max-memory 512M)",
+                    f"{status} in {seconds:.1f} s: {body[:100].decode(errors='replace')}; next query {then}",
+                    status in (500, 503) and b"\n" not in body.strip() and then == 200)
+        started = time.monotonic()
+        status, page = ask(base, "form at /", million_rows(), timeout=QUERY_TIMEOUT + 10)
+        seconds = time.monotonic() - started
+        cases.check(case, f"{checks[2]} (--timeout {QUERY_TIMEOUT:g})",
+                    f"{status} in {seconds:.1f} s, {page.count(b'<tr>') - 1:,} rows shown, "
+                    f"{len(page):,} bytes",
+                    status == 200 and seconds < QUERY_TIMEOUT)
+    tracebacks = log.read_text(errors="replace").count("Traceback")
+    cases.check(case, "the server's log", f"{tracebacks} tracebacks", tracebacks == 0)
+
+
+def fill_disk(folder: Path, leave: int) -> None:
+    """Write a filler file until only about `leave` bytes are free on `folder`'s file system."""
+    stats = os.statvfs(folder)
+    left = stats.f_bavail * stats.f_frsize - leave
+    with (folder / "filler").open("wb") as out:
+        for _ in range(left // MIB + 1):
+            out.write(b"\0" * min(MIB, max(left, 0)))
+            left -= MIB
+
+
+def disk_full(cases: Cases, scratch: Path) -> None:
+    """An incremental build onto a disk with ~300 KB free: one clear line, and the store as it was."""
+    case = "disk full during an incremental build"
+    tried = f"20 new documents into a {DISK_MB} MB tmpfs with {DISK_LEFT // 1024} KB free"
+    if os.geteuid() != 0:
+        cases.skip(case, tried, "skipped (needs root)")
+        return
+    disk = scratch / "small-disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(disk)],
+                             capture_output=True, text=True, timeout=30)
+    if mounted.returncode:
+        cases.skip(case, tried, f"skipped (mount failed: {one_line(mounted.stderr, 60)})")
+        return
+    try:
+        store = disk / "store"
+        first = govgraph_cli("build", str(DATA), "--store", str(store), "--no-validate")
+        if first.returncode:
+            cases.check(case, tried, f"the first build failed: {one_line(first.stderr, 80)}", False)
+            return
+        new = copies(copies(scratch / "disk-docs", "d1"), "d2", 5)
+        fill_disk(disk, DISK_LEFT)
+        before = files_of(store)
+        done = govgraph_cli("build", str(new), "--store", str(store), "--no-validate")
+        refused, figure = refusal(done)
+        same = files_of(store) == before
+        cases.check(case, tried, f"{figure}; store files {'unchanged' if same else 'CHANGED'}",
+                    refused and done.returncode == 1 and "No space left" in figure
+                    and "internal error" not in done.stdout + done.stderr and same)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True, timeout=30)
+
+
+def process_family(root: int) -> dict[int, int]:
+    """The processes descended from `root` now, each with its process group, from /proc."""
+    parents, groups = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)], groups[int(stat.parent.name)] = int(fields[1]), int(fields[2])
+    family, frontier = {}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in family:
+                family[pid] = groups[pid]
+                frontier.append(pid)
+    return family
+
+
+def still_running(pid: int, group: int) -> bool:
+    """The process is alive (not a zombie) and still in its group (so not a new process with its id)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z" and int(fields[2]) == group
+
+
+def orphaned_workers(cases: Cases, scratch: Path) -> None:
+    """SIGKILL a build's main process once its workers run; count the workers alive 5 s later."""
+    case = "killed build leaves no worker processes"
+    docs = copy_corpus(scratch / "orphans-docs")
+    total = len(list(docs.iterdir()))
+    process = start_build([docs], scratch / "orphans-store", workers=2)
+    family: dict[int, int] = {}
+    deadline = time.monotonic() + 30
+    while process.poll() is None and time.monotonic() < deadline and len(family) < 2:
+        family = process_family(process.pid)
+        time.sleep(0.05)
+    time.sleep(0.3)  # the second worker starts
+    family |= process_family(process.pid)
+    with suppress(ProcessLookupError):
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    time.sleep(5)
+    alive = [pid for pid, group in family.items() if still_running(pid, group)]
+    with suppress(ProcessLookupError):  # what it left, so the rest of the run has both cores
+        os.killpg(process.pid, signal.SIGKILL)
+    cases.check(case, f"build of {total} documents, --workers 2, main process SIGKILLed",
+                f"{len(family)} child processes before the kill, {len(alive)} alive 5 s after",
+                bool(family) and not alive)
+
+
+def cases_section(quick: bool, scratch: Path, problems: list[str]) -> None:
+    """Refusals that keep the user's files, no fetches or open CORS, readers during builds, linear
+    extraction, deep and long queries, a full disk, orphaned workers and the server's limits."""
+    scratch = scratch / "cases"
+    cases = Cases(problems, scratch)
+    scratch.mkdir()
+    store = scratch / "store"
+    built = govgraph_cli("build", str(DATA), "--store", str(store), "--no-validate")
+    if built.returncode:
+        problems.append(f"cases: building data/ failed: {one_line(built.stdout + built.stderr)}")
+        return
+    build_refusals(cases, scratch)
+    log = scratch / "serve.log"
+    with serving(store, log) as base:
+        no_outgoing(cases, base, store)
+        query_cases(cases, store, base)
+        readers_during_builds(cases, base, store, scratch, 20.0 if quick else 30.0)
+    tracebacks = log.read_text(errors="replace").count("Traceback")
+    cases.check("readers during builds", "the server's log", f"{tracebacks} tracebacks", tracebacks == 0)
+    extraction_cases(cases)
+    server_limits(cases, store, scratch)
+    disk_full(cases, scratch)
+    orphaned_workers(cases, scratch)
+    print("\ncases: nothing lost, no one let in (each against the CLI in its own process)")
+    cases.print()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the three sections and print the verdict; exit 1 if any check failed."""
+    """Run the four sections and print the verdict; exit 1 if any check failed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer inputs and kills, a shorter load")
     parser.add_argument("--inputs", type=int, help="random hostile documents (400; --quick 100)")
     parser.add_argument("--kills", type=int, help="builds to kill (10; --quick 4)")
     parser.add_argument("--seconds", type=float, help="load duration in seconds (10; --quick 5)")
     parser.add_argument("--bomb", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--extraction", nargs=2, metavar=("JOINER", "BYTES"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.bomb:
         bomb_child(args.bomb)
+        return 0
+    if args.extraction:
+        extraction_child(args.extraction[0], int(args.extraction[1]))
         return 0
     inputs = args.inputs or (100 if args.quick else 400)
     kills = args.kills or (4 if args.quick else 10)
@@ -634,6 +1249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="govgraph-hardening-") as scratch:
         bad_input_section(inputs, args.quick, Path(scratch), problems)
         kills_section(kills, Path(scratch), problems)
+        cases_section(args.quick, Path(scratch), problems)
         load_section(seconds, problems)
     print(f"\n({time.monotonic() - started:.0f} s)")
     if problems:
