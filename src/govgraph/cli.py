@@ -117,17 +117,19 @@ def _describe(data: dict[str, Any]) -> str:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Processes reading and extracting documents [default: one per core].")
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Documents written at a time. Into a store with data each batch is one transaction, "
-                   "seen whole or not at all; a first build appears all at once when it is complete.")
+              help="Documents written at a time (bounds memory). Readers see the whole build at once "
+                   "when it is complete, never a batch of it.")
 def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, max_bytes: int,
           no_validate: bool, workers: int | None, batch_size: int) -> None:
     """Load documents (files or folders; default: the bundled data/) into the store.
 
     Every document is read and checked first: if any fails, nothing is written and the
     failures are listed (use --keep-going to load the rest). Unchanged documents are skipped,
-    so running it twice gives the same graph. The whole store is then validated against the
-    SHACL shapes and a summary printed. A first build, into an empty store, is bulk-loaded
-    into a new folder that takes the store's place when it is complete.
+    so running it twice gives the same graph. The build is written into a new generation of
+    the store, published whole when it is complete: readers see the store before or after it,
+    and a failed or killed build leaves it as it was. The store folder must be new, empty or
+    a govgraph store; govgraph never writes into a folder of other files. The whole store is
+    then validated against the SHACL shapes and a summary printed.
 
     Example: govgraph build data/ --store /tmp/gg
     """
