@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import gc
+import itertools
+import time
+
 import pytest
 
 from govgraph.documents import parse_document
@@ -126,3 +130,64 @@ def test_json_has_the_documented_keys():
     data = _extract("Ada Lovelace, Head of the Government Digital Service, spoke.\n").to_json()
     assert {"speakers", "event", "themes", "pressures", "departments", "related_speeches"} <= set(data)
     assert set(data["event"]) >= {"title", "date", "host", "format"}
+
+
+_WORDS = ("Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Theta", "Kappa")
+
+
+def _capitalised(separator: str, size: int, end: str = ".") -> str:
+    """About `size` characters of capitalised words joined by `separator`, with no sentence break."""
+    return separator.join(itertools.islice(itertools.cycle(_WORDS), size // (5 + len(separator)))) + end
+
+
+def _person(i: int) -> str:
+    """A different two-word name for each i below 17,576."""
+    a, b, c = chr(65 + i % 26), chr(97 + i // 26 % 26), chr(97 + i // 676 % 26)
+    return f"{a}{b}{c}ina {c.upper()}{b}{a.lower()}ley"
+
+
+def _seconds(text: str) -> float:
+    """The faster of two extractions of a text (the first also stems its words), as timeit: no GC."""
+    document = parse_document(text.encode(), "t.txt", "text/plain")
+    best = float("inf")
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(2):
+            start = time.perf_counter()
+            extract(document, default_lexicon())
+            best = min(best, time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return best
+
+
+# (characters, text of about that size): each took time growing with the square of its size
+ADVERSARIAL = {
+    "capitalised words": (48_000, lambda n: _capitalised(" ", n)),
+    "hyphen-joined words": (48_000, lambda n: _capitalised("-", n)),
+    "possessives": (48_000, lambda n: _capitalised("'s ", n)),
+    "acronyms": (24_000, lambda n: "GDS " * (n // 4) + "."),
+    "joined capitals": (48_000, lambda n: "hosted by " + "AlphaBeta" * (n // 9) + "."),
+    "parentheses in a heading": (48_000, lambda n: "Talk - Ada Lovelace, " + _capitalised(" (", n, "")),
+    "adjectives in a heading": (48_000, lambda n: "Talk " + "opening " * (n // 8) + "- Ada Lovelace"),
+    "post-nominals in a label": (48_000, lambda n: "Speaker: Ada Lovelace" + " MP" * (n // 3) + " x"),
+    "one host named throughout": (48_000, lambda n: "Institute for Government " * (n // 25) + "."),
+    "abbreviations": (48_000, lambda n: "Dr. Alpha " * (n // 10)),
+    "speakers of one organisation": (96_000, lambda n: "".join(
+        f"{_person(i)}, Head of Digital at the Cabinet Office, spoke. " for i in range(n // 66))),
+}
+
+
+@pytest.mark.parametrize(("size", "make"), ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
+def test_doubling_an_adversarial_input_at_most_doubles_the_time(size, make):
+    for _ in range(3):  # a busy machine may slow one measurement; a quadratic input is slow every time
+        small, large = _seconds(make(size)), _seconds(make(2 * size))
+        if large / small <= 2.5:
+            return
+    pytest.fail(f"{size:,} characters took {small:.3f} s, {2 * size:,} took {large:.3f} s")
+
+
+def test_a_hyphenated_role_after_a_possessive_is_read_at_once():
+    # the role's words could be split at any letter: this sentence took 27 s
+    assert _seconds("The Cabinet Office's digital-transformation-programme-assessment-lead said.") < 0.5

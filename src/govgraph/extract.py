@@ -9,6 +9,7 @@ and gazetteer (see vocab.py), matched on stemmed words.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -184,7 +185,7 @@ _STEMS: dict[str, str] = {}
 
 def _stems(words: list[str]) -> list[str]:
     """Stems, remembered: a corpus repeats a small vocabulary, and stemming dominates matching."""
-    missing = [w for w in words if w not in _STEMS]
+    missing = list(dict.fromkeys(w for w in words if w not in _STEMS))  # each new word stemmed once
     if missing:
         _STEMS.update(zip(missing, _STEMMER.stemWords(missing), strict=True))
     return [_STEMS[w] for w in words]
@@ -261,12 +262,13 @@ def split_sentences(document: Document) -> list[Sentence]:
     offset = 0
     for number, block in enumerate(document.blocks):
         heading = not block.rstrip().endswith((".", "?", "!", ".’", ".”", '."')) or len(block) < 40
-        pieces: list[str] = []
-        for piece in _SENTENCE_END.split(block):
-            if pieces and _ABBREVIATIONS.search(pieces[-1]):
-                pieces[-1] = f"{pieces[-1]} {piece}"
+        parts: list[list[str]] = []  # a sentence's parts, split after "Dr." and the like, joined once
+        for part in _SENTENCE_END.split(block):
+            if parts and _ABBREVIATIONS.search(parts[-1][-1]):
+                parts[-1].append(part)
             else:
-                pieces.append(piece)
+                parts.append([part])
+        pieces = [" ".join(sentence) for sentence in parts]
         cursor = 0
         for piece in pieces:
             at = block.find(piece, cursor)
@@ -280,7 +282,9 @@ def split_sentences(document: Document) -> list[Sentence]:
 # Names, roles and organisations
 # ---------------------------------------------------------------------------
 
-_NAME_TOKEN = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+(?:[A-Z][a-zß-ÿ]+)?(?:[-'’][A-ZÀ-Þ][a-zß-ÿ]+)*|[A-Z]\.)"
+# Repetitions are bounded (a word of a name has at most three joins, as in "O'Neil-Smith-Jones"): an
+# unbounded one is tried again from every capital inside a long run, and extraction became quadratic.
+_NAME_TOKEN = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+(?:[A-Z][a-zß-ÿ]+)?(?:[-'’][A-ZÀ-Þ][a-zß-ÿ]+){0,3}|[A-Z]\.)"
 _PARTICLE = r"(?:de|van|von|der|da|di|la|le|du|bin|al)"
 NAME = rf"{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_TOKEN}){{1,3}}"
 _HONORIFIC = re.compile(r"^(?:Sir|Dame|Dr|Dr\.|Professor|Prof\.?|Mr|Mrs|Ms|Rt Hon|The Rt Hon)\s+")
@@ -308,7 +312,7 @@ _ORG_WORDS = re.compile(
     r"Administration|Bureau|University|School|College|Society|Centre|Center|Group|Company|Ltd|"
     r"Limited|Inc|Partnership|Association|Network|Team|Lab|Labs|NHS|Parliament|House|Court)\b"
 )
-_ABBREV = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*$")
+_ABBREV = re.compile(r"^[A-Z][a-z]*[A-Z][A-Za-z]*$")  # lower case up to the second capital: linear
 
 STRONG_VERBS = (
     r"(?:(?:has\s+|had\s+|will\s+|is\s+to\s+|was\s+to\s+|then\s+|also\s+)?"
@@ -345,11 +349,24 @@ _ORG_ROLE = re.compile(r"^(?P<org>[A-Z][\w .&-]{1,60}?)['’]s\s+(?P<role>[\w -]
 _TRAILING_PAREN = re.compile(r"\s*\(([^)]*)\)\s*$")
 
 
+def _trailing_paren(text: str) -> re.Match[str] | None:
+    """The "(...)" ending a phrase, searched for only after the ")" before it (else quadratic in "(")."""
+    end = text.rstrip()
+    if not end.endswith(")"):
+        return None
+    return _TRAILING_PAREN.search(text, end.rfind(")", 0, len(end) - 1) + 1)
+
+
+def _without_trailing_paren(text: str) -> str:
+    paren = _trailing_paren(text)
+    return text[: paren.start()] if paren else text
+
+
 def _norm_name(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower().removeprefix("the ")
 
 
-_POST_NOMINALS = re.compile(r"(?:\s+(?:MP|MSP|MS|AM|MLA|OBE|CBE|MBE|KCB|KBE|DBE|QC|KC|FRS|PhD))+$")
+_POST_NOMINALS = re.compile(r"(?:\s+(?:MP|MSP|MS|AM|MLA|OBE|CBE|MBE|KCB|KBE|DBE|QC|KC|FRS|PhD)){1,8}$")
 _SPEAKER_LABELS = {"speaker", "speakers", "presenter", "keynote", "keynote speaker", "speaker(s)"}
 
 
@@ -385,16 +402,25 @@ class _Context:
 
     @cached_property
     def names_in_sentence(self) -> dict[int, list[str]]:
-        """The organisation names found in each sentence (by its start), looked up once per sentence."""
-        found: dict[int, list[str]] = {}
+        """The organisation names in each sentence (by its start), each once however often it recurs."""
+        found: dict[int, dict[str, None]] = {}
         for mentions in self.org_mentions.values():
             for words, _, where in mentions:
-                found.setdefault(where.start, []).append(words)
-        return found
+                found.setdefault(where.start, {})[words] = None
+        return {start: list(names) for start, names in found.items()}
+
+    @cached_property
+    def full_names(self) -> dict[str, str]:
+        """Each organisation's longest unabbreviated mention, by key, found once rather than per speaker."""
+        return {
+            key: max(full, key=len)
+            for key, mentions in self.org_mentions.items()
+            if (full := [m for m, is_abbr, _ in mentions if not is_abbr])
+        }
 
     def is_organisation(self, text: str) -> bool:
         """Words that name a body: in the gazetteer, an acronym, or with an organisation noun."""
-        text = _TRAILING_PAREN.sub("", text).strip()
+        text = _without_trailing_paren(text).strip()
         if _norm_name(text) in self.lexicon.organisation_by_name:
             return True
         return bool(_ABBREV.match(text) or _ORG_WORDS.search(text)) and text[:1].isupper()
@@ -410,14 +436,12 @@ class _Context:
         """(name as the text gives it in full, gazetteer key) for an organisation phrase."""
         if not text:
             return None, None
-        text = _TRAILING_PAREN.sub("", text).strip().rstrip(".,;:")
+        text = _without_trailing_paren(text).strip().rstrip(".,;:")
         text = re.sub(r"^the\s+", "", text)
         entry = self.lexicon.organisation_by_name.get(_norm_name(text))
         if entry is None:
             return text, None
-        mentions = self.org_mentions.get(entry.key, [])
-        full = [m for m, is_abbr, _ in mentions if not is_abbr]
-        return (max(full, key=len) if full else text), entry.key
+        return self.full_names.get(entry.key, text), entry.key
 
 
 def split_role(phrase: str, ctx: _Context) -> tuple[str | None, str | None]:
@@ -433,7 +457,7 @@ def split_role(phrase: str, ctx: _Context) -> tuple[str | None, str | None]:
     phrase = re.split(r",\s+who\s+", phrase)[0]
     if match := _ORG_ROLE.match(phrase):
         return match.group("role").strip(), match.group("org").strip()
-    paren = _TRAILING_PAREN.search(phrase)
+    paren = _trailing_paren(phrase)
     if paren and ctx.is_organisation(paren.group(1).split(",")[-1].strip()):
         inner = paren.group(1)
         base = phrase[: paren.start()].strip()
@@ -452,14 +476,15 @@ def split_role(phrase: str, ctx: _Context) -> tuple[str | None, str | None]:
     return phrase, None
 
 
-_ORG_PHRASE = r"(?:[A-Z][\w&.’'-]*)(?:\s+(?:of|for|and|the|&|on|[A-Z][\w&.’'-]*))*"
+# at most 16 words of at most 41 characters (the gazetteer's longest name has 10, its longest word 26)
+_ORG_PHRASE = r"(?:[A-Z][\w&.’'-]{0,40})(?:\s+(?:of|for|and|the|&|on|[A-Z][\w&.’'-]{0,40})){0,15}"
 
 _APPOSITIVE = re.compile(
     rf"(?P<name>{NAME}),\s+(?P<role>[^;:]{{2,160}}?),\s+(?:who\s+)?(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
     rf"(?P<after>[^.]{{0,80}})"
 )
 _POSSESSIVE = re.compile(
-    rf"(?P<org>{_ORG_PHRASE})['’]s\s+(?P<role>(?:[a-z][\w-]*\s*){{1,8}}?),\s+(?P<name>{NAME}),"
+    rf"(?P<org>{_ORG_PHRASE})['’]s\s+(?P<role>[a-z][\w-]*(?:\s+[a-z][\w-]*){{0,7}}\s*),\s+(?P<name>{NAME}),"
     rf"\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b(?P<after>[^.]{{0,80}})"
 )
 _ROLE_FIRST = re.compile(
@@ -584,17 +609,18 @@ def find_organisations(ctx: _Context) -> dict[str, list[tuple[str, bool, Sentenc
     mentions: dict[str, list[tuple[str, bool, Sentence]]] = {}
     scanner, names = ctx.lexicon.organisation_scanner
     for sentence in ctx.sentences:
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []  # in order and apart, as finditer gives them
         for match in scanner.finditer(sentence.text):
             entry, is_abbr = names[match.group(0)]
             taken.append(match.span())
             text = re.sub(r"^the\s+", "", match.group(0))
             mentions.setdefault(entry.key, []).append((text, is_abbr, sentence))
+        ends = [end for _, end in taken]
         for match in _GENERIC_DEPARTMENT.finditer(sentence.text):
-            span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in taken):
+            start, end = match.span()
+            after = bisect_right(ends, start)  # the first gazetteer name ending after this one starts
+            if after < len(taken) and taken[after][0] < end:
                 continue
-            taken.append(span)
             text = match.group(0)
             mentions.setdefault(f"~{_norm_name(text)}", []).append((text, False, sentence))
     return mentions
@@ -677,7 +703,7 @@ _HOST_LABELS = {"organised by", "organized by", "hosted by", "host", "organiser"
 _FORMAT_LABELS = {"format", "attendance", "event type", "type"}
 _DATE_LABELS = {"date", "when", "held on"}
 _SPEECH_SUFFIX = re.compile(
-    r"\s+(?:[-–—:]\s+)?(?:(?:opening|closing|keynote|plenary|main|annual)\s+)*"
+    r"\s+(?:[-–—:]\s+)?(?:(?:opening|closing|keynote|plenary|main|annual)\s+){0,6}"
     r"(?:speech|address|keynote|talk|lecture|remarks|presentation)$", re.I)
 _EVENT_IN_TEXT = re.compile(
     r"\b(?:at|closed|opened|addressed|attended)\s+(?:the\s+)?(?:annual\s+)?(?P<event>"
@@ -814,7 +840,10 @@ def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
     hosts = {e.key: e for e in ctx.lexicon.organisations if not e.is_government}
     for key, mentions in ctx.org_mentions.items():
         entry = hosts.get(key)
-        if entry is None or any(_NOT_HOST.search(m[2].text) for m in mentions):
+        if entry is None:
+            continue
+        sentences = {m[2].start: m[2].text for m in mentions}  # each once, however often it names the host
+        if any(_NOT_HOST.search(text) for text in sentences.values()):
             continue
         if _norm_name(entry.label) in speaker_orgs or any(
             _norm_name(m[0]) in speaker_orgs for m in mentions
@@ -825,7 +854,7 @@ def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
 
 
 def _host_name(ctx: _Context, text: str) -> tuple[str | None, str | None]:
-    name = _TRAILING_PAREN.sub("", text.split(", ")[0]).strip().rstrip(".,;")
+    name = _without_trailing_paren(text.split(", ")[0]).strip().rstrip(".,;")
     entry = ctx.lexicon.organisation_by_name.get(_norm_name(name))
     return (entry.label, entry.key) if entry else (name, None)
 
