@@ -6,12 +6,17 @@ store exactly as it was; with keep_going the good documents load and the bad are
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +32,7 @@ from .validate import ValidationReport, run_checks, validate_graph, validate_nqu
 from .vocab import ONTOLOGY_FILES, default_lexicon, ontology_graph, ontology_path
 
 Progress = Callable[[str], None]
+DOCUMENT_SECONDS = 60.0  # the longest one document may take to read and extract before it fails alone
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int | None = None,
     batch_size: int | None = None,
+    document_seconds: float = DOCUMENT_SECONDS,
 ) -> BuildReport:
     """Load documents into the store; all-or-nothing unless keep_going.
 
@@ -104,7 +111,8 @@ def build(
     generation of the store that is published whole when the build is complete (readers see the
     store before the build or after it). If any document fails (and not keep_going), or the build
     is stopped, the new generation is dropped and the store is exactly as it was. Into an empty
-    store, the batches are bulk-loaded (about twice as fast).
+    store, the batches are bulk-loaded (about twice as fast). A document that takes longer than
+    `document_seconds` to read and extract fails on its own, like an unreadable one.
     """
     paths = list(paths)
     _refuse_inputs_in_store(paths, store)
@@ -112,7 +120,8 @@ def build(
     report = BuildReport()
     fresh = store.is_empty()
     try:
-        _load(paths, store, report, keep_going, progress, max_bytes, workers, batch_size, bulk=fresh)
+        _load(paths, store, report, keep_going, progress, max_bytes, workers, batch_size, bulk=fresh,
+              document_seconds=document_seconds)
         report.links = refresh_links(store)
         if report.loaded and RELATED_GRAPH in store.graph_names():
             from .related import materialise_related  # numerical stack, loaded only when needed
@@ -141,9 +150,9 @@ def _refuse_inputs_in_store(paths: list[str | Path], store: EmbeddedStore) -> No
 
 def _load(paths: Iterable[str | Path], store: EmbeddedStore, report: BuildReport, keep_going: bool,
           progress: Progress | None, max_bytes: int, workers: int | None, batch_size: int | None,
-          bulk: bool) -> None:
+          bulk: bool, document_seconds: float) -> None:
     """Prepare every document in the workers and write them batch by batch, or write nothing."""
-    tasks = _tasks(iter_document_paths(paths), store.document_hashes(), max_bytes)
+    tasks = _tasks(iter_document_paths(paths), store.document_hashes(), max_bytes, document_seconds)
     written: list[URIRef] = []
     replaced: list[URIRef] = []
     seen: dict[str, str] = {}
@@ -187,6 +196,7 @@ class _Task:
     path: str
     previous_hash: str | None
     max_bytes: int
+    document_seconds: float
 
 
 @dataclass(frozen=True)
@@ -208,25 +218,55 @@ class _Unchanged:
 BATCH_DOCUMENTS = 1000  # per validation and per write transaction: bounded memory at any corpus size
 PARALLEL_FROM = 40  # below this many files, starting processes costs more than it saves
 CHUNK_DOCUMENTS = 32  # documents a worker prepares and validates together
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _tasks(paths: Iterable[Path], existing: dict[URIRef, str], max_bytes: int) -> list[_Task]:
+def _tasks(paths: Iterable[Path], existing: dict[URIRef, str], max_bytes: int,
+           document_seconds: float) -> list[_Task]:
     tasks = []
     for path in paths:
         slug = slugify(path.stem)
-        tasks.append(_Task(str(path), existing.get(document_iri(slug)) if slug else None, max_bytes))
+        previous = existing.get(document_iri(slug)) if slug else None
+        tasks.append(_Task(str(path), previous, max_bytes, document_seconds))
     return tasks
+
+
+class _TooSlow(BaseException):
+    """A document's time is up. Not an Exception, so no `except Exception` on the way swallows it."""
+
+
+def _time_up(signum: int, frame: object) -> None:
+    raise _TooSlow
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TooSlow in the block after `seconds` (SIGALRM: in the main thread only, else no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _prepare(task: _Task) -> Prepared | Failure | _Unchanged:
     """Read, extract and serialise one document (runs in a worker process)."""
     try:
-        document = read_document(task.path, max_bytes=task.max_bytes)
-        if task.previous_hash == document.content_hash:
-            return _Unchanged(task.path)
-        extraction = extract_document(document)
+        with _time_limit(task.document_seconds):
+            document = read_document(task.path, max_bytes=task.max_bytes)
+            if task.previous_hash == document.content_hash:
+                return _Unchanged(task.path)
+            extraction = extract_document(document)
     except (DocumentError, ExtractionError) as exc:
         return Failure(task.path, str(exc))
+    except _TooSlow:
+        message = f"reading and extraction took longer than {task.document_seconds:g} s"
+        return Failure(task.path, f"{shown_name(task.path)}: {message}")
     iri = document_iri(document.slug)
     staged = task.previous_hash is not None  # a new version: staged, joins the default graph when moved in
     graph_name = staging_name(iri) if staged else iri
@@ -270,6 +310,18 @@ def _reported(
             yield result
 
 
+def _exit_with(parent: int) -> None:
+    """Pool initializer: the kernel kills this worker when the build's process dies, even by SIGKILL.
+
+    A killed build's workers would otherwise wait forever on the task queue, whose pipe they hold
+    open themselves. (Linux only; the signal comes when the thread that started the pool ends.)
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+
+
 def _prepared(tasks: list[_Task], progress: Progress | None,
               workers: int | None) -> Iterator[Prepared | Failure | _Unchanged]:
     """Every document prepared and checked, in file order, as soon as its chunk is ready."""
@@ -282,7 +334,8 @@ def _prepared(tasks: list[_Task], progress: Progress | None,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     try:
         context = multiprocessing.get_context(method)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_exit_with, initargs=(os.getpid(),)) as pool:
             yield from _reported(pool.map(_prepare_chunk, chunks), chunks, progress)
     except BrokenProcessPool:
         raise GovGraphError("a worker process stopped while reading documents; nothing was loaded",
