@@ -147,3 +147,19 @@ def test_workers_exit_when_the_build_is_killed(tmp_path):
         if build.poll() is None:
             build.kill()
             build.wait()
+
+
+def test_the_cli_takes_the_limit_from_document_timeout(tmp_path, stall):
+    from click.testing import CliRunner
+
+    from govgraph.cli import cli
+
+    stall(30)
+    folder = _documents(tmp_path / "docs", 3)
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["build", str(folder), "--store", str(tmp_path / "store"),
+                                      "--document-timeout", "1", "--keep-going", "--no-validate"])
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 1  # loaded the rest, and says one failed
+    assert "slow.txt: reading and extraction took longer than 1 s" in result.output
+    assert "loaded 3 document(s)" in result.output

@@ -119,8 +119,10 @@ def _describe(data: dict[str, Any]) -> str:
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Documents written at a time (bounds memory). Readers see the whole build at once "
                    "when it is complete, never a batch of it.")
+@click.option("--document-timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds one document may take to read and extract; a slower one fails alone.")
 def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, max_bytes: int,
-          no_validate: bool, workers: int | None, batch_size: int) -> None:
+          no_validate: bool, workers: int | None, batch_size: int, document_timeout: float) -> None:
     """Load documents (files or folders; default: the bundled data/) into the store.
 
     Every document is read and checked first: if any fails, nothing is written and the
@@ -151,7 +153,7 @@ def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, ma
             try:
                 report = govgraph.build(files, store, keep_going=keep_going, progress=advance,
                                         max_bytes=max_bytes, workers=workers,
-                                        batch_size=batch_size)
+                                        batch_size=batch_size, document_seconds=document_timeout)
             except govgraph.BuildError as exc:
                 for failure in exc.failures[1:]:
                     click.echo(f"  also failed: {failure.message}", err=True)
