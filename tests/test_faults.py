@@ -89,14 +89,28 @@ def test_builds_killed_at_random_moments_lose_nothing_and_finish_on_rerun(many_d
                                                                         first):
     rng = random.Random(20261125)
     store = tmp_path / "store"
-    if not first:
-        _seeded(many_docs, store)
+    template = tmp_path.parent / f"{tmp_path.name}-template"  # the store every kill starts from
+    if first:
+        template.mkdir()
+    else:
+        _seeded(many_docs, template)
+    started = time.monotonic()
+    assert _build(many_docs, tmp_path / "timed").wait(timeout=300) == 0
+    seconds = time.monotonic() - started  # kills land at random moments within a build's own time
+    shutil.rmtree(tmp_path / "timed")
+    shutil.copytree(template, store)
     survived = []
     for _ in range(KILLS // 2 if first else KILLS):
+        if survived and survived[-1] == len(_documents(reference)):  # the last build was published: again
+            shutil.rmtree(store)
+            shutil.copytree(template, store)
         process = _build(many_docs, store)
-        time.sleep(rng.uniform(0.5, 6.0))
+        time.sleep(rng.uniform(0.1, 1.1) * seconds)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        if not any(store.iterdir()):  # killed before it had claimed the empty folder: still empty
+            survived.append(0)
+            continue
         graphs = _graphs(store)  # the store opens after every kill
         for name in _documents(graphs):  # every document present is whole, never half
             assert graphs[name] == reference[name], f"{name} is incomplete after a kill"
@@ -109,6 +123,7 @@ def test_builds_killed_at_random_moments_lose_nothing_and_finish_on_rerun(many_d
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"], "a killed build's folders remain"
     assert layout.generations_on_disk(store) == {layout.read_manifest(store).generation}
     before = 0 if first else len(list(many_docs.glob("c0-*")))
+    shutil.rmtree(template)
     assert set(survived) <= {before, len(_documents(reference))}, survived  # the store before, or all of it
     assert before in survived, f"no kill landed before the build was published: {survived}"
 
