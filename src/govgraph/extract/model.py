@@ -1,0 +1,90 @@
+"""The facts one document yields, each with the sentence it came from, and their JSON shape."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..documents import Document
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence a fact was read from, and where it starts in the document's text."""
+
+    sentence: str
+    start: int
+
+
+@dataclass(frozen=True)
+class SpeakerFact:
+    name: str
+    role: str | None
+    organisation: str | None
+    organisation_key: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class EventFact:
+    title: str | None
+    date: str | None
+    host: str | None
+    host_key: str | None
+    format: str | None
+    evidence: Evidence | None
+
+
+@dataclass(frozen=True)
+class ConceptFact:
+    """A theme, pressure or organisation found in the text, by its vocabulary key."""
+
+    key: str
+    label: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class ReferenceFact:
+    """Another speech the document says this one follows or recalls."""
+
+    speaker: str | None
+    title: str | None
+    kind: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one document yields, ready for graph.py or for JSON output."""
+
+    document: Document
+    speech_title: str
+    speakers: tuple[SpeakerFact, ...]
+    event: EventFact
+    themes: tuple[ConceptFact, ...]
+    pressures: tuple[ConceptFact, ...]
+    departments: tuple[ConceptFact, ...]
+    related_speeches: tuple[ReferenceFact, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The documented JSON shape of `govgraph extract --format json`."""
+        event = asdict(self.event)
+        event.pop("evidence")
+        event.pop("host_key")
+        return {
+            "document": self.document.name,
+            "speech": {"title": self.speech_title},
+            "speakers": [
+                {"name": s.name, "role": s.role, "organisation": s.organisation}
+                for s in self.speakers
+            ],
+            "event": event,
+            "themes": [t.label for t in self.themes],
+            "pressures": [p.key for p in self.pressures],
+            "pressures_other": [],
+            "departments": [d.label for d in self.departments],
+            "related_speeches": [
+                {"speaker": r.speaker, "title": r.title, "kind": r.kind}
+                for r in self.related_speeches
+            ],
+        }

@@ -1,0 +1,115 @@
+"""Sentences, and the phrase shapes every kind of fact reads: names, honorifics, labels, titles.
+
+A write-up's blocks are split into sentences that keep their offsets (the evidence of every fact);
+NAME and the organisation phrase are the regex pieces the speaker, event and reference patterns share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..documents import Document
+from .model import Evidence
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    block: int
+    is_heading: bool
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self.text, self.start)
+
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][’\"”)]))\s+(?=[A-Z‘“\"(0-9])")
+_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Prof|Rt|Hon|Sr|Jr|No|vs|e\.g|i\.e|U\.S|U\.K)\.$")
+
+
+def split_sentences(document: Document) -> list[Sentence]:
+    """Sentences with offsets into document.text; a short line without a full stop is a heading."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for number, block in enumerate(document.blocks):
+        heading = not block.rstrip().endswith((".", "?", "!", ".’", ".”", '."')) or len(block) < 40
+        parts: list[list[str]] = []  # a sentence's parts, split after "Dr." and the like, joined once
+        for part in _SENTENCE_END.split(block):
+            if parts and _ABBREVIATIONS.search(parts[-1][-1]):
+                parts[-1].append(part)
+            else:
+                parts.append([part])
+        pieces = [" ".join(sentence) for sentence in parts]
+        cursor = 0
+        for piece in pieces:
+            at = block.find(piece, cursor)
+            cursor = at + len(piece)
+            sentences.append(Sentence(piece, offset + at, number, heading and len(pieces) == 1))
+        offset += len(block) + 2
+    return sentences
+
+
+# Repetitions are bounded (a word of a name has at most three joins, as in "O'Neil-Smith-Jones"): an
+# unbounded one is tried again from every capital inside a long run, and extraction became quadratic.
+_NAME_TOKEN = r"(?:[A-ZÀ-Þ][a-zß-ÿ]+(?:[A-Z][a-zß-ÿ]+)?(?:[-'’][A-ZÀ-Þ][a-zß-ÿ]+){0,3}|[A-Z]\.)"
+_PARTICLE = r"(?:de|van|von|der|da|di|la|le|du|bin|al)"
+NAME = rf"{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_TOKEN}){{1,3}}"
+_HONORIFIC = re.compile(r"^(?:Sir|Dame|Dr|Dr\.|Professor|Prof\.?|Mr|Mrs|Ms|Rt Hon|The Rt Hon)\s+")
+_NOT_NAME_WORDS = frozenset(
+    [
+        "The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "In",
+        "On", "At", "For", "Of", "And", "But", "Or", "With", "From", "By", "As", "After", "Before",
+        "When", "While", "During", "Today", "Yesterday", "Digital", "Government", "Service", "Services",
+        "Civil", "Minister", "Department", "Office", "Ministry", "Agency", "Head", "Director", "Chief",
+        "Executive", "Secretary", "Permanent", "Conference", "Summit", "Event", "Events", "Institute",
+        "Foundation", "Council", "Committee", "Cabinet", "Home", "Public", "National", "Royal",
+        "British", "United", "States", "Kingdom", "Federal", "Team", "Group", "Speech", "Talk",
+        "Keynote", "Panel", "Session", "Sprint", "Live", "Day", "Week", "Strategy", "Programme",
+        "Policy", "Data", "Open", "Transformation", "Platform", "Monday", "Tuesday", "Wednesday",
+        "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
+        "June", "July", "August", "September", "October", "November", "December", "Related", "Content",
+        "Speaker", "Preview", "Notes", "Seminar", "Lecture", "Report", "More", "New", "Camp", "Think",
+        "Cloud", "Code", "America", "Internet", "Explorer", "Adobe", "Reader", "Whitehall",
+        "Parliament", "Westminster", "London", "Edinburgh", "Scotland", "Wales", "England", "Europe"
+    ]
+)
+
+# at most 16 words of at most 41 characters (the gazetteer's longest name has 10, its longest word 26)
+_ORG_PHRASE = r"(?:[A-Z][\w&.’'-]{0,40})(?:\s+(?:of|for|and|the|&|on|[A-Z][\w&.’'-]{0,40})){0,15}"
+
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w ]{1,20}):\s+(?P<value>.+)$")
+
+_ENTITLED = re.compile(r"\b(?:entitled|titled|called)\s+[‘“\"']?(?P<title>[A-Z][^.?!‘“\"’”]{3,160})")
+
+_POST_NOMINALS = re.compile(r"(?:\s+(?:MP|MSP|MS|AM|MLA|OBE|CBE|MBE|KCB|KBE|DBE|QC|KC|FRS|PhD)){1,8}$")
+
+
+def clean_name(name: str) -> str | None:
+    """A person's name without honorifics, or None when the words are not a person's name."""
+    name = _POST_NOMINALS.sub("", _HONORIFIC.sub("", name.strip()))
+    words = name.split()
+    if len(words) < 2 or any(w in _NOT_NAME_WORDS for w in words):
+        return None
+    return name
+
+
+def _norm_name(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower().removeprefix("the ")
+
+
+_TRAILING_PAREN = re.compile(r"\s*\(([^)]*)\)\s*$")
+
+
+def _trailing_paren(text: str) -> re.Match[str] | None:
+    """The "(...)" ending a phrase, searched for only after the ")" before it (else quadratic in "(")."""
+    end = text.rstrip()
+    if not end.endswith(")"):
+        return None
+    return _TRAILING_PAREN.search(text, end.rfind(")", 0, len(end) - 1) + 1)
+
+
+def _without_trailing_paren(text: str) -> str:
+    paren = _trailing_paren(text)
+    return text[: paren.start()] if paren else text
