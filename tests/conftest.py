@@ -12,6 +12,14 @@ DATA = REPO / "data"
 SHARED = Path(os.environ.get("GOVGRAPH_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
+SCORE_TABLES: dict[str, str] = {}  # extraction scores per corpus, printed at the end of the run
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Precision, recall and F1 per field for every corpus the run scored."""
+    for name, table in SCORE_TABLES.items():
+        terminalreporter.write_sep("-", f"extraction scores: {name}")
+        terminalreporter.write_line(table)
 
 
 @pytest.fixture

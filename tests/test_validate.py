@@ -115,4 +115,4 @@ def test_a_store_with_a_broken_graph_fails_validation(demo_store, tmp_path):
         broken.add((URIRef(str(SPEECH)), GG.deliveredBy, ID["person/nobody"]))
         store.put_graphs({ID["document/broken"]: broken})
     result = CliRunner().invoke(cli, ["validate", "--store", str(path)])
-    assert result.exit_code == 1 and "gg:deliveredBy a gg:Speaker" in result.output
+    assert result.exit_code == 1 and "gg:deliveredBy must point to a gg:Speaker" in result.output

@@ -25,6 +25,7 @@ from rdflib import URIRef
 from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, shown_name, slugify
 from .errors import DocumentError, ExtractionError, GovGraphError, StoreError
 from .extract import Extraction, Lexicon, extract
+from .gaps import extraction_gaps
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_triples, link_triples
 from .namespaces import DCTERMS, GG, RDF, RELATED_GRAPH
 from .store import EmbeddedStore, graph_nquads, staging_name
@@ -50,6 +51,7 @@ class BuildReport:
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    gaps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # loaded path -> what it lacks
     links: int = 0
     triples: int = 0
 
@@ -70,20 +72,14 @@ class BuildError(GovGraphError):
 def extract_file(
     path: str | Path, lexicon: Lexicon | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Extraction:
-    """Read one file and extract its facts; raises DocumentError or ExtractionError."""
+    """Read one file and extract its facts; raises DocumentError for what cannot be read."""
     document = read_document(path, max_bytes=max_bytes)
     return extract_document(document, lexicon)
 
 
 def extract_document(document: Document, lexicon: Lexicon | None = None) -> Extraction:
-    """Extract one document's facts, insisting on at least one speaker (a speech needs one)."""
-    extraction = extract(document, lexicon or default_lexicon())
-    if not extraction.speakers:
-        raise ExtractionError(
-            f"{shown_name(document.name)}: no speaker found",
-            hint='write-ups name speakers like "Jane Doe, Head of X, spoke"',
-        )
-    return extraction
+    """Extract one document's facts; a readable document loads with what was found (see `gaps`)."""
+    return extract(document, lexicon or default_lexicon())
 
 
 def vocabulary_hash() -> str:
@@ -189,6 +185,7 @@ def _write(store: EmbeddedStore, batch: list[Prepared], written: list[URIRef], r
     written.extend(URIRef(p.iri) for p in batch if not p.replaces)
     replaced.extend(URIRef(p.iri) for p in batch if p.replaces)
     report.loaded.extend(p.path for p in batch)
+    report.gaps.update((p.path, p.gaps) for p in batch if p.gaps)
 
 
 @dataclass(frozen=True)
@@ -208,6 +205,7 @@ class Prepared:
     content_hash: str
     nquads: bytes
     replaces: bool  # an older version is in the store: written to a staging graph, then moved
+    gaps: tuple[str, ...] = ()  # kinds of fact the document did not yield (see gaps.GAP_NOTES)
 
 
 @dataclass(frozen=True)
@@ -276,6 +274,7 @@ def _prepare(task: _Task) -> Prepared | Failure | _Unchanged:
         document.content_hash,
         graph_nquads(extraction_triples(extraction), graph_name, also_default=not staged),
         task.previous_hash is not None,
+        extraction_gaps(extraction),
     )
 
 
@@ -283,13 +282,13 @@ def _prepare_chunk(tasks: list[_Task]) -> list[Prepared | Failure | _Unchanged]:
     """Prepare a few documents and check them against the shapes together (runs in a worker)."""
     results = [_prepare(task) for task in tasks]
     ready = [r for r in results if isinstance(r, Prepared)]
-    if not ready or validate_nquads(b"".join(p.nquads for p in ready)).conforms:
+    if not ready or not validate_nquads(b"".join(p.nquads for p in ready)).violations:
         return results
     checked: list[Prepared | Failure | _Unchanged] = []
     for result in results:  # the slow path: find which documents break the shapes
         if isinstance(result, Prepared):
             verdict = validate_nquads(result.nquads)
-            if not verdict.conforms:
+            if verdict.violations:
                 result = Failure(result.path, f"{shown_name(result.path)}: {verdict.violations[0].message}")
         checked.append(result)
     if not any(isinstance(r, Failure) for r in checked):

@@ -55,6 +55,7 @@ class Check:
     path: str
     message: str
     sparql: str
+    severity: str = "Violation"  # or "Warning", "Info": sh:severity of the property shape
 
 
 def _n3(term: Node) -> str:
@@ -129,9 +130,13 @@ def _property_checks(shapes: Graph, shape: Node, cls: Node, prop: Node, ontology
         )
     path, target = _n3(path_node), _instance("?focus", cls, ontology) + " ."
     message = _message(shapes, prop)
+    severity = shapes.value(prop, SH.severity, default=SH.Violation)
+    if severity not in (SH.Violation, SH.Warning, SH.Info):
+        raise ValidationError(f"unknown sh:severity {severity}", hint="sh:Violation, sh:Warning or sh:Info")
+    level = str(severity).rsplit("#", 1)[-1]
 
     def check(body: str) -> Check:
-        return Check(str(shape), str(path_node), message, body)
+        return Check(str(shape), str(path_node), message, body, level)
 
     minimum, maximum = shapes.value(prop, SH.minCount), shapes.value(prop, SH.maxCount)
     if minimum is not None and int(minimum) > 0:

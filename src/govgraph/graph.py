@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .documents import slugify
 from .extract import Evidence, Extraction
+from .gaps import GAP_NOTES, extraction_gaps
 from .namespaces import DCTERMS, FOAF, GG, ID, ORG, RDF, RDFS, SDO, SKOS, XSD
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -135,6 +136,8 @@ def _speech_triples(b: _Builder, extraction: Extraction) -> None:
     b.add(b.speech, GG.sourceDocument, b.doc)
     if extraction.event.date:
         b.add(b.speech, DCTERMS.date, date_literal(extraction.event.date))
+    for gap in extraction_gaps(extraction):  # what the document did not yield, said on the speech
+        b.add(b.speech, SKOS.editorialNote, Literal(GAP_NOTES[gap], lang="en"))
 
 
 def _speaker_triples(b: _Builder, extraction: Extraction) -> None:

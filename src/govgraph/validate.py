@@ -35,22 +35,43 @@ class Violation:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Whether a graph conforms to the shapes, and every violation if it does not."""
+    """Every result of checking a graph against the shapes, of any severity.
 
-    conforms: bool
-    violations: tuple[Violation, ...]
+    `conforms` is SHACL's: no result at all. govgraph fails a graph only on `violations`; the
+    `warnings` are gaps in what could be extracted (a speech whose speaker was not found), reported.
+    """
+
+    results: tuple[Violation, ...]
     triples: int
 
+    @property
+    def conforms(self) -> bool:
+        return not self.results
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[Violation, ...]:
+        return tuple(r for r in self.results if r.severity != "Violation")
+
     def summary(self, limit: int = 10) -> str:
-        """A few readable lines, most useful first."""
+        """A few readable lines, violations first."""
         if self.conforms:
             return f"conforms to the govgraph shapes ({self.triples:,} triples checked)"
-        lines = [f"{len(self.violations)} violation(s) of the govgraph shapes:"]
-        for v in self.violations[:limit]:
-            where = f" [{v.path}]" if v.path else ""
-            lines.append(f"  {v.focus}{where}: {v.message}")
-        if len(self.violations) > limit:
-            lines.append(f"  ... and {len(self.violations) - limit} more")
+        lines = []
+        for label, results in (("violation", self.violations), ("warning", self.warnings)):
+            if not results:
+                continue
+            lines.append(f"{len(results)} {label}(s) of the govgraph shapes:")
+            for v in results[:limit]:
+                where = f" [{v.path}]" if v.path else ""
+                lines.append(f"  {v.focus}{where}: {v.message}")
+            if len(results) > limit:
+                lines.append(f"  ... and {len(results) - limit} more")
+        if not self.violations:
+            lines.append(f"no violations ({self.triples:,} triples checked); warnings are gaps, not errors")
         return "\n".join(lines)
 
 
@@ -84,14 +105,18 @@ def vocabulary_nquads() -> bytes:
 
 
 def run_checks(query: Callable[[str], Iterable[Any]], triples: int) -> ValidationReport:
-    """Run every compiled check through `query` (SPARQL over the data as one graph) and collect violations."""
-    violations = set()
+    """Run every compiled check through `query` (SPARQL over the data as one graph) and collect results."""
+    results = set()
     for check in compiled_checks():
         for solution in query(check.sparql):
             focus = solution["focus"]
-            violations.add(Violation(focus.value, check.path, check.message, "Violation"))
-    ordered = tuple(sorted(violations, key=lambda v: (v.focus, v.path or "", v.message)))
-    return ValidationReport(not ordered, ordered, triples)
+            results.add(Violation(focus.value, check.path, check.message, check.severity))
+    return ValidationReport(_ordered(results), triples)
+
+
+def _ordered(results: Iterable[Violation]) -> tuple[Violation, ...]:
+    """Violations before warnings, then by focus node, path and message, so reports are stable."""
+    return tuple(sorted(results, key=lambda v: (v.severity != "Violation", v.focus, v.path or "", v.message)))
 
 
 def _pyshacl(graph: Graph) -> ValidationReport:
@@ -118,6 +143,4 @@ def _pyshacl(graph: Graph) -> ValidationReport:
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
             )
         )
-    violations.sort(key=lambda v: (v.focus, v.path or "", v.message))
-    conforms = not any(v.severity == "Violation" for v in violations)
-    return ValidationReport(conforms, tuple(violations), len(graph))
+    return ValidationReport(_ordered(violations), len(graph))
