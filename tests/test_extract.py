@@ -191,3 +191,96 @@ def test_doubling_an_adversarial_input_at_most_doubles_the_time(size, make):
 def test_a_hyphenated_role_after_a_possessive_is_read_at_once():
     # the role's words could be split at any letter: this sentence took 27 s
     assert _seconds("The Cabinet Office's digital-transformation-programme-assessment-lead said.") < 0.5
+
+
+# --- events: labels, dates, hosts and formats; references to other talks (issue 17, sections 4 and 6)
+
+def test_a_label_over_its_value_gives_the_date_not_the_page_date():
+    event = _extract(
+        "Records roundtable\n\nPublished 2 May 2024\n\nDate\n\nTuesday 23 April 2024, 10:00\n\n"
+        "Location\n\nThe Grange Hall, Leeds, and online\n\n"
+        "The roundtable on shared records was streamed live for those who could not travel.\n"
+    ).event
+    assert (event.date, event.format) == ("2024-04-23", "hybrid")
+
+
+def test_a_date_without_a_year_takes_the_year_of_the_post():
+    event = _extract(
+        "Notes from the festival\n\nPosted on 9 January 2025\n\n"
+        "At the Northern Data Festival in York on 30 December, Ada Lovelace, Head of the "
+        "Government Digital Service, spoke about platforms.\n"
+    ).event
+    assert (event.title, event.date, event.format) == ("Northern Data Festival", "2024-12-30", "in-person")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title", "host"),
+    [
+        ("Ada Lovelace, Head of the Government Digital Service, spoke at the Open Data Institute's "
+         "annual Summit.", "Open Data Institute Summit", "Open Data Institute"),
+        ("Ada Lovelace, Head of the Government Digital Service, spoke at the Civic Futures Society's "
+         "'Rebooting the State' conference.", "Rebooting the State", "Civic Futures Society"),
+        ("Ada Lovelace, Head of the Government Digital Service, spoke at the Tamar Valley Councils "
+         "Network Annual Conference.", "Tamar Valley Councils Network Annual Conference",
+         "Tamar Valley Councils Network"),
+    ],
+)
+def test_a_host_named_in_the_event_name(sentence, title, host):
+    event = _extract(f"Notes\n\n{sentence}\n").event
+    assert (event.title, event.host) == (title, host)
+
+
+def test_a_host_thanked_for_the_invitation_and_a_host_by_its_short_form():
+    thanked = _extract("Good morning.\n\nThank you to the Wessex Digital Network for inviting me to "
+                       "this forum, and to all of you for coming.\n").event
+    assert thanked.host == "Wessex Digital Network"
+    short = _extract("Rural data\n\nThe Institute for Rural Policy asked a panel about data. The panel "
+                     "was held in the Institute's library and chaired by one of its fellows.\n").event
+    assert short.host == "Institute for Rural Policy"
+
+
+def test_a_heading_naming_the_speaker_is_not_the_event_title():
+    event = _extract("Keynote address to the Midlands Public Services Summit\n\n"
+                     "Ada Lovelace, Head of the Government Digital Service, spoke about platforms.\n").event
+    assert event.title == "Midlands Public Services Summit"
+
+
+def test_an_evidence_session_is_held_by_its_committee():
+    event = _extract("Benefits Scrutiny Committee\n\nOral evidence: Paying benefits online, HC 220\n\n"
+                     "Members present: Ann Hollis (Chair); Rob Dene.\n").event
+    assert (event.title, event.host, event.format) == (
+        "Oral evidence: Paying benefits online", "Benefits Scrutiny Committee", "in-person")
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("This month's session was held on Zoom, and the speakers answered questions in the chat.",
+         "online"),
+        ("Around 200 people came to Leicester for the day, and the talks were also streamed online.",
+         "hybrid"),
+        ("This was a podcast episode rather than an in-person talk, recorded online.", None),
+    ],
+)
+def test_event_format_cues(text, fmt):
+    assert _extract(f"Notes\n\n{text}\n").event.format == fmt
+
+
+def test_earlier_talks_recalled_by_the_speaker():
+    result = _extract(
+        "Ada Lovelace, Head of the Government Digital Service, spoke at the summit.\n\n"
+        "When I spoke at this summit two years ago, I promised you a working platform.\n\n"
+        "Many of you will have heard Tobias Wren speak at the regional board meeting last year "
+        "about shared records.\n\n"
+        "This is my first speech as a director, so be kind.\n"
+    )
+    assert {(r.speaker, r.title) for r in result.related_speeches} == {
+        ("Ada Lovelace", None), ("Tobias Wren", None)}
+
+
+def test_a_write_up_of_the_talk_itself_is_not_a_reference():
+    result = _extract(
+        "When Tobias Wren spoke at the Shire Data Forum in May, he told us that records must follow "
+        "people.\n\nWren said councils should share more.\n"
+    )
+    assert result.related_speeches == ()

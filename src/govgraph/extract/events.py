@@ -7,7 +7,6 @@ sentences that tell of the event, and the document's metadata.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from .context import _Context
 from .model import EventFact, Evidence
@@ -16,6 +15,7 @@ from .text import (
     _ENTITLED,
     _HONORIFIC,
     _LABEL,
+    _NOT_NAME_WORDS,
     _ORG_PHRASE,
     Sentence,
     _norm_name,
@@ -74,46 +74,112 @@ def _iso(match: re.Match[str], precision: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-_EVENT_LABELS = {"event", "conference", "event name", "occasion"}
+_EVENT_LABELS = {"event", "conference", "event name", "event title", "occasion"}
 _HOST_LABELS = {"organised by", "organized by", "hosted by", "host", "organiser", "organizer",
                 "presented by", "run by"}
 _FORMAT_LABELS = {"format", "attendance", "event type", "type"}
-_DATE_LABELS = {"date", "when", "held on"}
+_LOCATION_LABELS = {"location", "venue", "where", "place"}
+_DATE_LABELS = {"date", "when", "held on", "delivered", "delivered on", "date delivered", "event date",
+                "speech date", "held", "took place"}
+_LABEL_NAMES = _EVENT_LABELS | _HOST_LABELS | _FORMAT_LABELS | _LOCATION_LABELS | _DATE_LABELS
+# a page's own dates, not the event's: "Published 28 June", "Posted on:", "Date modified:", "Last updated"
+_PUBLISHED = re.compile(r"\b(?:published|posted|updated|modified|reviewed|issued|last edited)\b", re.I)
+_PAGE_DATE_KEYS = ("published", "date", "dcterms.issued", "article:published_time")
+_YEARLESS = (
+    re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH})(?![\w.]|,?\s+\d)"),
+    re.compile(rf"\b(?P<mn>{_MONTH})\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s+\d)"),
+)
 _SPEECH_SUFFIX = re.compile(
     r"\s+(?:[-–—:]\s+)?(?:(?:opening|closing|keynote|plenary|main|annual)\s+){0,6}"
     r"(?:speech|address|keynote|talk|lecture|remarks|presentation)$", re.I)
+_EVENT_NOUN = (r"(?:Conference|Summit|Festival|Forum|Expo|Week|Live|Lecture|Showcase|Convention|"
+               r"Sprint \d+|Camp \w+|Day|Symposium|Congress)")
 _EVENT_IN_TEXT = re.compile(
-    r"\b(?:at|closed|opened|addressed|attended)\s+(?:the\s+)?(?:annual\s+)?(?P<event>"
-    r"(?:[A-Z0-9][\w&’'-]*\s+){0,6}?(?:Conference|Summit|Festival|Forum|Expo|Week|Live|Lecture|"
-    r"Sprint \d+|Camp \w+|Day|Symposium|Congress)(?:\s+(?:19|20)\d\d)?)\b"
+    r"\b(?:(?i:at|closed|opened|addressed|attended)\s+(?:the\s+)?|to\s+the\s+|(?:session|day|edition)\s+of\s+"
+    rf"(?:the\s+)?)(?:annual\s+)?(?P<event>(?:[A-Z0-9][\w&’'-]{{0,40}}\s+){{0,6}}?{_EVENT_NOUN}(?:\s+(?:19|20)\d\d)?)\b"
 )
 _EVENT_CONFERENCE = re.compile(
     r"\bat\s+the\s+(?P<event>(?:[A-Z0-9][\w&’'-]*\s+)(?:(?:for|of|and|on|in|the)\s+|[A-Z0-9][\w&’'-]*\s+){0,8}?)"
     r"(?:conference|summit|event|festival|forum|expo)\b"
 )
+# "at the LGA's Digital Councils Conference", "at X's annual Summit", "at X's 'Y' conference": host and event
+_EVENT_OF_HOST = re.compile(
+    rf"\b(?:[Aa]t|[Tt]o|[Oo]f)\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s+"
+    r"(?:(?:annual|yearly|flagship|first|(?:19|20)\d\d)\s+){0,2}"
+    r"(?:[‘'“\"](?P<quoted>[^’'”\"]{3,80})[’'”\"]\s+(?i:conference|summit|forum|festival|event|lecture|showcase)"
+    rf"|(?P<event>(?:[A-Z0-9][\w&-]{{0,40}}\s+){{0,6}}?{_EVENT_NOUN}(?:\s+(?:19|20)\d\d)?))\b"
+)
+# a heading naming the kind of session before its subject: "Oral evidence: ...", "Panel discussion: ..."
+_SESSION_HEADING = re.compile(
+    r"^(?P<title>(?:Oral evidence|Evidence session|Panel(?: discussion)?|Roundtable|Webinar|Seminar|Workshop|"
+    r"Fireside chat|Debate):\s+[^,]{3,160})(?:,\s+[A-Z]{1,4}\s+\d{1,5})?$"
+)
+_BARE_EVENT = re.compile(rf"^(?:{_EVENT_NOUN})(?:\s+(?:19|20)\d\d)?$", re.I)
 _HOST_TEXT = re.compile(
     rf"\b(?:hosted|organised|organized|convened|run|held)\s+by\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})"
 )
 _HOST_SERIES = re.compile(
     rf"\bin\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s+(?:[A-Z][\w-]*\s+){{0,6}}(?:series|lectures?|seminars?)\b"
 )
-_NOT_HOST = re.compile(r"\b(?:media partner|sponsor|sponsored|in association with|partner)\b", re.I)
-_FORMATS = (
-    ("hybrid", re.compile(r"\bhybrid\b|\bin[- ]person and online\b|\bonline and in[- ]person\b", re.I)),
-    ("online", re.compile(r"\bonline (?:event|conference|seminar|session|only)\b|\bwebinar\b|"
-                          r"\bvirtual (?:event|conference|session)\b|"
-                          r"\b(?:held|took place|delivered|hosted) online\b|"
-                          r"^online$|\bvia (?:zoom|teams|video ?link)\b", re.I)),
-    ("in-person", re.compile(r"\bin[- ]person\b|\blive audience\b|\bin the room\b", re.I)),
+# "thank you to X for inviting me", "thank everyone at X for organising today", "thank X for hosting"
+_HOST_THANKED = re.compile(
+    r"\b[Tt]hank(?:s|\s+you)?\s+(?:to\s+)?(?:(?:everyone|all|colleagues|the team|my hosts)\s+(?:at|from)\s+)?"
+    rf"(?:the\s+)?(?P<org>{_ORG_PHRASE})\s+for\s+(?:inviting|hosting|having|organising|organizing|bringing|"
+    r"convening|putting on|arranging|welcoming)\b"
 )
+# an event held on a body's premises or named as its own: "held in the Institute's conference room",
+# "the Government Digital Service's week of talks"
+_HOST_PREMISES = re.compile(rf"\b(?:held|here|hosted)\s+(?:in|at)\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s")
+_HOST_OWN_EVENT = re.compile(
+    rf"\b(?P<org>{_ORG_PHRASE})['’]s\s+(?:(?:annual|yearly|flagship|own|first|biggest|(?:19|20)\d\d)\s+){{0,2}}"
+    r"(?:[a-z]+\s+)?(?i:conference|summit|week|festival|forum|showcase|lecture series|event)\b"
+    r"(?!\s+(?:room|hall|centre|call))"
+)
+_BODY_NOUN = (r"(?:consultancy|company|charity|agency|organi[sz]ation|nonprofit|non-profit|firm|network"
+              r"|studio|think tank|association|society|body|institute|foundation)\b")
+_POSSESSIVE_PATTERNS = (_HOST_SERIES, _HOST_PREMISES, _HOST_OWN_EVENT)
+# the last word of a body that names its event after itself ("the X Network Annual Conference")
+_HOST_HEAD = re.compile(
+    r"\s(?:Network|Association|Institute|Foundation|Society|Council|Alliance|Federation|Union|Trust|Agency|"
+    r"Department|Ministry|Office|Commission|Authority|Committee|Board|Academy|Institution)$"
+)
+_EVENT_TAIL = re.compile(
+    rf"(?:\s+(?:annual|yearly|national|international)){{0,3}}\s+{_EVENT_NOUN}(?:\s+(?:19|20)\d\d)?$", re.I)
+_NOT_HOST = re.compile(r"\b(?:media partner|sponsor|sponsored|in association with|partner)\b", re.I)
+_HYBRID = re.compile(r"\bhybrid\b|\bin[- ]person and online\b|\bonline and in[- ]person\b", re.I)
+_ONLINE = re.compile(
+    r"\bonline (?:event|conference|seminar|session|only|conversation|meetup)\b|\bwebinars?\b|"
+    r"\bvirtual(?:ly)?\b|\b(?:held|took place|delivered|hosted|met) online\b|^online$|"
+    r"\b(?:via|on|over) (?:zoom|teams|video ?link)\b",
+    re.I,
+)
+_RATHER_THAN = re.compile(r"\b(?:rather than|instead of|not) (?:an? )?[\w-]{1,20}(?: \w{1,20})?", re.I)
+_ONLY_ONLINE = re.compile(r"^(?:online|virtual|zoom|(?:microsoft )?teams|livestream|webinar)\b[^,]{0,40}$",
+                          re.I)
+# a room that also had a remote audience: "streamed live", "watching online", "joined us online"
+_STREAMED = re.compile(
+    r"\b(?:live)?stream(?:ed|ing)?\b|\bwatching (?:online|from)\b|\bonline (?:viewers|audience|attendees)\b|"
+    r"\btuning in\b|\bjoin(?:ed|ing)? (?:us )?(?:online|remotely)\b|\band online\b",
+    re.I,
+)
+# an audience in a place: "in this hall", "around 300 people came to Wellington", "at the Perth Concert Hall"
+_IN_PERSON = re.compile(
+    r"(?i:\bin[- ]person\b|\blive audience\b|\bmembers present\b|\bin attendance\b|\bfrom the floor\b|"
+    r"\b(?:the|this|a|our) (?:full |packed )?(?:room|hall|auditorium|venue)\b|\bdelegates\b|\bpacked into\b)|"
+    r"\b(?:came|come|coming|back|travelled|gathered) (?:to|in) (?!the\b)[A-Z][a-z]+|"
+    r"\bat (?:the )?(?:[A-Z][\w’'-]*\s+){1,4}(?:Hall|Centre|Center|Theatre|Hotel|Arena|Wharf|Pavilion)\b|"
+    r"\b(?:[Cc]onference|Summit|Forum|Festival|Expo|Showcase|[Ss]ummit|[Ff]orum)(?:\s+(?:19|20)\d\d)?\s+in\s+"
+    r"(?!the\b)[A-Z][a-z]+"
+)
+
 
 
 def find_event(ctx: _Context, speakers: list[_Speaker], references: set[int]) -> tuple[EventFact, str | None]:
     """The event the speech was given at, and the speech's own title when the text gives one."""
     labels = _labelled_fields(ctx)
-    title, evidence = _event_title(ctx, labels, speakers)
+    title, evidence, named_host = _event_title(ctx, labels, speakers)
     date, date_sentence = _event_date(ctx, labels, references, title)
-    host, host_key, host_sentence = _event_host(ctx, labels, speakers)
+    host, host_key, host_sentence = _event_host(ctx, labels, speakers, title, named_host)
     fmt = _event_format(ctx, labels)
     if evidence is None and (told := host_sentence or date_sentence):
         evidence = told.evidence  # an untitled event is still told of by the sentence naming its host or date
@@ -121,10 +187,23 @@ def find_event(ctx: _Context, speakers: list[_Speaker], references: set[int]) ->
 
 
 def _labelled_fields(ctx: _Context) -> dict[str, tuple[str, Sentence]]:
+    """"Label: value" lines, a label line over its value (an HTML <dl>), then front matter keys."""
     fields: dict[str, tuple[str, Sentence]] = {}
-    for sentence in ctx.sentences:
-        if sentence.is_heading and (match := _LABEL.match(sentence.text)):
+    sentences = ctx.sentences
+    for i, sentence in enumerate(sentences):
+        if not sentence.is_heading:
+            continue
+        if match := _LABEL.match(sentence.text):
             fields.setdefault(match.group("label").lower(), (match.group("value").strip(), sentence))
+        elif (i + 1 < len(sentences) and sentences[i + 1].is_heading
+              and (name := sentence.text.rstrip(": ").lower()) in _LABEL_NAMES):
+            fields.setdefault(name, (sentences[i + 1].text, sentences[i + 1]))
+    first = sentences[0] if sentences else None
+    for key, value in ctx.document.metadata.items():
+        name = key.replace("_", " ").replace("-", " ").lower()
+        # an HTML page's <time> is when it was published; front matter's date is the speech's
+        if first and name in _LABEL_NAMES and (name != "date" or ctx.document.media_type == "text/markdown"):
+            fields.setdefault(name, (value, first))
     return fields
 
 
@@ -133,32 +212,59 @@ def _first_label(labels: dict[str, tuple[str, Sentence]], names: set[str]) -> tu
 
 
 def _event_title(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
-                 speakers: list[_Speaker]) -> tuple[str | None, Evidence | None]:
+                 speakers: list[_Speaker]) -> tuple[str | None, Evidence | None, str | None]:
+    """The event's name, the sentence giving it, and the host its wording names ("X's annual Summit")."""
     if labelled := _first_label(labels, _EVENT_LABELS):
-        return labelled[0].split(", ")[0].strip(), labelled[1].evidence
+        return labelled[0].split(", ")[0].strip(), labelled[1].evidence, None
     names = {_norm_name(s.name) for s in speakers}
-    for sentence in ctx.sentences:
-        if not sentence.is_heading:
-            continue
+    headings = [s for s in ctx.sentences if s.is_heading]
+    for sentence in headings:
+        if found := _event_named_in(ctx, sentence.text):
+            return _with_year(ctx, found[0]), sentence.evidence, found[1]
         for pattern in (_HEADING_SPEAKER, _HEADING_ON):
             match = pattern.match(sentence.text)
             if match and _norm_name(_HONORIFIC.sub("", match.group("name"))) in names:
-                return _strip_speech_suffix(match.group("title")), sentence.evidence
+                return _strip_speech_suffix(match.group("title")), sentence.evidence, None
         match = _HEADING_AT.match(sentence.text)
         if match and _norm_name(_HONORIFIC.sub("", match.group("name"))) in names:
-            return match.group("event").strip(), sentence.evidence
+            return match.group("event").strip(), sentence.evidence, None
+        if match := _SESSION_HEADING.match(sentence.text):
+            return match.group("title").strip(), sentence.evidence, None
     for sentence in ctx.sentences:
-        if sentence.is_heading:
-            continue
-        for pattern in (_EVENT_CONFERENCE, _EVENT_IN_TEXT):
-            match = pattern.search(sentence.text)
-            if match:
-                return match.group("event").strip(), sentence.evidence
+        if not sentence.is_heading and (found := _event_named_in(ctx, sentence.text)):
+            return _with_year(ctx, found[0]), sentence.evidence, found[1]
     title = ctx.document.title
     if title:
         heading = next((s for s in ctx.sentences if s.text == title), None)
-        return _strip_speech_suffix(title), heading.evidence if heading else None
-    return None, None
+        return _strip_speech_suffix(title), heading.evidence if heading else None, None
+    return None, None, None
+
+
+def _event_named_in(ctx: _Context, text: str) -> tuple[str, str | None] | None:
+    """An event named in a sentence, with the body the name makes its own ("X's annual Summit" is X's)."""
+    match = _EVENT_OF_HOST.search(text) if _has_possessive(text) else None
+    if match and ctx.is_organisation(org := match.group("org")):
+        if match.group("quoted"):
+            return match.group("quoted").strip(), org
+        event = match.group("event").strip()
+        return (f"{org} {event}" if _BARE_EVENT.match(event) else event), org
+    for pattern in (_EVENT_CONFERENCE, _EVENT_IN_TEXT):
+        match = pattern.search(text)
+        if match and not _BARE_EVENT.match(event := match.group("event").strip()):  # "at the Day" names none
+            return event, None
+    return None
+
+
+def _has_possessive(text: str) -> bool:
+    return "'s" in text or "’s" in text
+
+
+def _with_year(ctx: _Context, title: str) -> str:
+    """The event's name as its fullest mention gives it: "Services Week" is "Services Week 2017" elsewhere."""
+    if re.search(r"\b(?:19|20)\d\d$", title):
+        return title
+    fuller = re.search(rf"{re.escape(title)}\s+((?:19|20)\d\d)\b", ctx.document.text)
+    return f"{title} {fuller.group(1)}" if fuller else title
 
 
 def _strip_speech_suffix(title: str) -> str:
@@ -167,19 +273,28 @@ def _strip_speech_suffix(title: str) -> str:
 
 def _event_date(ctx: _Context, labels: dict[str, tuple[str, Sentence]], references: set[int],
                 title: str | None) -> tuple[str | None, Sentence | None]:
-    """The event's date, and the sentence that gives it (None when it came from metadata or the title)."""
+    """The event's date, and the sentence that gives it (None when it came from metadata or the title).
+
+    A page's publication and update dates are set aside (they only lend a year to "on 4 October").
+    """
     if labelled := _first_label(labels, _DATE_LABELS):
         parsed = parse_date(labelled[0])
         if parsed:
             return parsed[0], labelled[1]
     candidates: list[tuple[int, int, int, str, Sentence]] = []
+    published: str | None = None
+    previous: Sentence | None = None
     for sentence in ctx.sentences:
+        before, previous = previous, sentence
         if sentence.start in references:
             continue
         parsed = parse_date(sentence.text)
         if not parsed:
             continue
         iso, precision = parsed
+        if _is_page_date(sentence, before):
+            published = published or iso
+            continue
         place = 0 if sentence.is_heading else 1 if _about_the_event(sentence.text) else 2
         if place == 2 and precision != "day":
             continue
@@ -187,8 +302,11 @@ def _event_date(ctx: _Context, labels: dict[str, tuple[str, Sentence]], referenc
     near = [c for c in candidates if c[0] < 2]
     if near:
         return min(near, key=lambda c: (c[1], c[0], c[2]))[3:]
-    meta = ctx.document.metadata.get("date")
-    if meta and (parsed := parse_date(meta)):
+    meta = ctx.document.metadata
+    published = published or next((m for k in _PAGE_DATE_KEYS if (m := meta.get(k))), None)
+    if published and (yearless := _yearless_date(ctx, references, published)):
+        return yearless
+    if meta.get("date") and (parsed := parse_date(meta["date"])):
         return parsed[0], None
     if candidates:
         return min(candidates, key=lambda c: (c[1], c[2]))[3:]
@@ -197,22 +315,116 @@ def _event_date(ctx: _Context, labels: dict[str, tuple[str, Sentence]], referenc
     return None, None
 
 
+def _is_page_date(sentence: Sentence, before: Sentence | None) -> bool:
+    """When the page went up or changed: "Published 2 May", a date under "Date modified:" or a byline."""
+    if _PUBLISHED.search(sentence.text if sentence.is_heading else sentence.text[:30]):
+        return True
+    if not (sentence.is_heading and before is not None and before.is_heading and len(sentence.text) < 30):
+        return False
+    return before.text.startswith("By ") or (len(before.text) < 30 and bool(_PUBLISHED.search(before.text)))
+
+
+def _yearless_date(ctx: _Context, references: set[int], published: str) -> tuple[str, Sentence] | None:
+    """"On 15 March", told of the event, in the year of the page's date (the year before if later)."""
+    parsed = parse_date(published)
+    if not parsed or parsed[1] == "year":
+        return None
+    year = int(parsed[0][:4])
+    for sentence in ctx.sentences:
+        if sentence.start in references or not _about_the_event(sentence.text):
+            continue
+        for pattern in _YEARLESS:
+            if match := pattern.search(sentence.text):
+                month = MONTHS[match.group("mn").lower().rstrip(".")]
+                iso = f"{year:04d}-{month:02d}-{int(match.group('d')):02d}"
+                if iso[:len(parsed[0])] > parsed[0]:
+                    iso = f"{year - 1:04d}{iso[4:]}"
+                if (checked := parse_date(iso)) and checked[1] == "day":
+                    return checked[0], sentence
+    return None
+
+
+_EVENT_CUE = re.compile(
+    rf"\b{STRONG_VERBS}\b|\b{_SPEECH_NOUN}\b|\b(?:event|conference|summit|forum|breakout|panel|workshop|webinar"
+    r"|showcase|speaking)\b", re.I)
+
+
 def _about_the_event(text: str) -> bool:
-    return bool(re.search(rf"\b{STRONG_VERBS}\b|\b{_SPEECH_NOUN}\b|\bevent\b|\bconference\b", text, re.I))
+    return bool(_EVENT_CUE.search(text))
 
 
-def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
-                speakers: list[_Speaker]) -> tuple[str | None, str | None, Sentence | None]:
+def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]], speakers: list[_Speaker],
+                title: str | None, named_host: str | None) -> tuple[str | None, str | None, Sentence | None]:
     """The host's name and gazetteer key, and the sentence that names it."""
     if labelled := _first_label(labels, _HOST_LABELS):
         return *_host_name(ctx, labelled[0]), labelled[1]
-    for sentence in ctx.sentences:
-        if _NOT_HOST.search(sentence.text):
-            continue
-        for pattern in (_HOST_TEXT, _HOST_SERIES):
-            match = pattern.search(sentence.text)
-            if match and ctx.is_organisation(match.group("org")):
-                return *_host_name(ctx, match.group("org")), sentence
+    if found := _host_in_text(ctx, (_HOST_TEXT, _HOST_SERIES), (_HOST_THANKED,)):
+        return found
+    if named_host:
+        return *_host_name(ctx, named_host), None
+    if found := _host_in_text(ctx, (_HOST_PREMISES, _HOST_OWN_EVENT)):
+        return found
+    if title and (prefix := _EVENT_TAIL.sub("", title)) != title and _HOST_HEAD.search(prefix):
+        return *_host_name(ctx, prefix), None
+    if title and _SESSION_HEADING.match(title) and (committee := _committee(ctx)):
+        return *_host_name(ctx, committee.text), committee
+    if title and (brand := _brand_owner(ctx, title)):
+        return *_host_name(ctx, brand), None
+    return _gazetteer_host(ctx, speakers)
+
+
+def _host_in_text(ctx: _Context, *groups: tuple[re.Pattern[str], ...]
+                  ) -> tuple[str | None, str | None, Sentence] | None:
+    """The body a group of patterns names as host: the stronger group anywhere beats the weaker."""
+    for group in groups:
+        for sentence in ctx.sentences:
+            if _NOT_HOST.search(sentence.text):
+                continue
+            for pattern in group:
+                if pattern in _POSSESSIVE_PATTERNS and not _has_possessive(sentence.text):
+                    continue  # each tries an organisation phrase from every capital: only where one can end
+                match = pattern.search(sentence.text)
+                if match and ctx.is_organisation(match.group("org")) and (  # "a system run by X" is no host
+                    not match.group(0).startswith(("run", "held")) or _about_the_event(sentence.text)
+                ):
+                    return *_host_name(ctx, _full_form(ctx, match.group("org"))), sentence
+    return None
+
+
+def _brand_owner(ctx: _Context, title: str) -> str | None:
+    """The body an event is named after: "Acme Live" is run by the "Acme Digital" the text calls a company."""
+    brand = title.split()[0]
+    if brand in _NOT_NAME_WORDS or not re.fullmatch(r"[A-Z][a-z]{3,30}", brand):
+        return None
+    owners = re.findall(rf"\b{brand}(?: [A-Z][\w&’'-]{{0,40}}){{1,3}}", ctx.document.text)
+    counts = {o: owners.count(o) for o in owners if not title.startswith(o)}
+    best = max(counts, key=lambda o: counts[o], default=None)
+    if best is None or not (ctx.is_organisation(best) or re.search(
+            rf"{re.escape(best)} is an? [\w ]{{0,60}}?{_BODY_NOUN}", ctx.document.text)):
+        return None
+    entry = ctx.lexicon.organisation_by_name.get(_norm_name(best))
+    return None if entry and entry.is_government else best
+
+
+def _full_form(ctx: _Context, name: str) -> str:
+    """A short form's full name from the text: "the Institute" is the "Institute for Public Futures" named."""
+    if " " in name.strip():
+        return name
+    connector = r"(?:of|for|and|the|on|&)"
+    word = r"[A-Z][\w&’'-]{0,40}"
+    fuller = re.search(rf"\b{re.escape(name)}(?:\s+{connector}\s+{word}|\s+{word}){{1,6}}", ctx.document.text)
+    return fuller.group(0) if fuller and ctx.is_organisation(fuller.group(0)) else name
+
+
+def _committee(ctx: _Context) -> Sentence | None:
+    """The committee a heading names, which takes the evidence a session records."""
+    return next((s for s in ctx.sentences if s.is_heading and s.text.endswith(" Committee")
+                 and re.fullmatch(_ORG_PHRASE, s.text)), None)
+
+
+def _gazetteer_host(ctx: _Context,
+                    speakers: list[_Speaker]) -> tuple[str | None, str | None, Sentence | None]:
+    """A non-government body from the gazetteer named in the text and not a speaker's own."""
     speaker_orgs = {_norm_name(ctx.canonical_org(s.organisation)[0] or "") for s in speakers}
     hosts = {e.key: e for e in ctx.lexicon.organisations if not e.is_government}
     for key, mentions in ctx.org_mentions.items():
@@ -233,18 +445,44 @@ def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
 def _host_name(ctx: _Context, text: str) -> tuple[str | None, str | None]:
     name = _without_trailing_paren(text.split(", ")[0]).strip().rstrip(".,;")
     entry = ctx.lexicon.organisation_by_name.get(_norm_name(name))
-    return (entry.label, entry.key) if entry else (name, None)
+    if entry is None:
+        return name, None
+    if name in entry.abbreviations:  # "the LGA" is written out as the text or the gazetteer gives it in full
+        return ctx.full_names.get(entry.key, entry.label), entry.key
+    return re.sub(r"^the\s+", "", name), entry.key
 
 
 def _event_format(ctx: _Context, labels: dict[str, tuple[str, Sentence]]) -> str | None:
-    texts: Iterable[str]
-    if labelled := _first_label(labels, _FORMAT_LABELS):
-        texts = [labelled[0]]
-    else:
-        texts = [s.text for s in ctx.sentences]
-    joined = "\n".join(texts)
-    for name, pattern in _FORMATS:
-        if pattern.search(joined):
+    """In-person, online or hybrid: a format label, else the location and the text's cues weighed."""
+    if (labelled := _first_label(labels, _FORMAT_LABELS)) and (told := _format_of(labelled[0])):
+        return told
+    for sentence in ctx.sentences:  # a heading that is only the format: "Online event", "In-person event"
+        if sentence.is_heading and len(sentence.text) < 30 and (told := _format_of(sentence.text)):
+            return told
+    texts = [_RATHER_THAN.sub("", s.text) for s in ctx.sentences]
+    if location := _first_label(labels, _LOCATION_LABELS):
+        if _ONLY_ONLINE.match(location[0].strip()):
+            return "online"  # "Location: Online", "Location: Zoom"
+        if _ONLINE.search(location[0]) or _STREAMED.search(location[0]):
+            return "hybrid"  # a place "and online", "and streamed live"
+        texts.append(f"the venue {location[0]}")
+    if any(_HYBRID.search(t) for t in texts):
+        return "hybrid"
+    in_person = sum(1 for t in texts if _IN_PERSON.search(t))
+    streamed = sum(1 for t in texts if _STREAMED.search(t))
+    online = sum(1 for t in texts if _ONLINE.search(t))
+    if streamed and in_person:
+        return "hybrid"
+    if online + streamed > in_person:
+        return "online"
+    return "in-person" if in_person else None
+
+
+def _format_of(value: str) -> str | None:
+    """The format a label's value or a short heading names outright."""
+    for name, pattern in (("hybrid", _HYBRID), ("online", _ONLINE), ("online", _STREAMED),
+                          ("in-person", _IN_PERSON)):
+        if pattern.search(value):
             return name
     return None
 

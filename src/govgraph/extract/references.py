@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .context import _Context
-from .text import _ENTITLED, NAME, Sentence, clean_name
+from .text import _ENTITLED, _NOT_NAME_WORDS, NAME, Sentence, clean_name
 
 _REF_NOUN = r"(?:speech|talk|lecture|presentation|keynote|address|remarks|TED talk)"
 _REFERENCE = re.compile(
@@ -26,6 +26,25 @@ _AFTER_GAVE = re.compile(
     rf"\b(?i:after)\s+(?P<who>(?i:he|she|they)|{NAME})\s+(?:gave|delivered|made)\s+"
     rf"(?i:the|a|an|his|her|their)\s+(?:\w+\s+){{0,2}}(?i:{_REF_NOUN})(?P<rest>[^.?!]*)"
 )
+_PAST = (r"(?:last (?:year|month|week|time|spring|summer|autumn|winter)|(?:\w+|\d+) (?:years?|months?|weeks?)"
+         r" ago|earlier this (?:year|month)|in (?:19|20)\d\d|previously|in (?:January|February|March|April"
+         r"|May|June|July|August|September|October|November|December))")
+# the speaker's own earlier talk: "when I spoke at this forum last year", "in one of my first speeches here"
+_OWN_EARLIER = re.compile(
+    rf"\bI\s+(?:last\s+|first\s+)?(?:spoke|talked|gave\s+(?:a|my|the)\s+{_REF_NOUN})\s+(?:at|here|to\s+(?:this|you))\b"
+    rf"[^.?!]{{0,100}}?\b{_PAST}\b(?P<rest>[^.?!]*)"
+)
+_MY_EARLIER = re.compile(
+    rf"\b(?i:in|during|at|since|from)\s+(?:one\s+of\s+)?my\s+(?:very\s+)?(?i:first|last|previous|earlier|maiden)\s+"
+    rf"(?i:{_REF_NOUN})(?:e?s)?\b(?P<rest>[^.?!]*)"
+)
+# someone else's talk recalled to listeners: "when NAME spoke at the X board meeting in May, what struck me"
+_OTHERS_TALK = re.compile(
+    rf"(?P<name>{NAME})\s+(?:spoke|speak|speaking|presented|present|talked|talk)\s+(?:at|to)\s+"
+    r"(?P<rest>[^.?!]{0,160})"
+)
+_PAST_RE = re.compile(rf"\b{_PAST}\b")
+_AUDIENCE = re.compile(r"\b(?:I|me|my|we|us|our|you)\b")
 _SEE = re.compile(r"\(?\b[Ss]ee\s+(?:also\s+)?(?P<title>[A-Z][^.;()]{5,160}?)\s*(?:\)|\.|;|$)")
 _UNKNOWN = ""
 _QUOTED_TITLE = re.compile(r"[‘“\"](?P<title>[^’”\"]{4,160})[’”\"]")
@@ -55,6 +74,9 @@ def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Se
             title = _ref_title(match.group("rest"))
             refs.append((clean_name(name) if name else None, title, "refers", sentence))
             continue
+        if found := _recalled_talk(ctx, sentence):
+            refs.append((*found, "refers", sentence))
+            continue
         for see in _SEE.finditer(text):
             refs.append((_UNKNOWN, see.group("title").strip(), "refers", sentence))
     return refs
@@ -70,3 +92,35 @@ def _ref_title(rest: str) -> str | None:
     if tail:
         return tail.group("title").strip().rstrip(".")
     return None
+
+
+def _recalled_talk(ctx: _Context, sentence: Sentence) -> tuple[str | None, str | None] | None:
+    """(speaker or None for the document's own, title) of a talk the speaker recalls to the audience.
+
+    Another person's talk counts only when told to listeners ("I", "you") as past, and when that person is
+    named nowhere else (a write-up names its own speaker again and again).
+    """
+    text = sentence.text
+    if match := _OWN_EARLIER.search(text) or _MY_EARLIER.search(text):
+        return None, _named_title(match.group("rest"))
+    match = _OTHERS_TALK.search(text)
+    if not match or not _PAST_RE.search(match.group("rest")) or not _AUDIENCE.search(text):
+        return None
+    words = match.group("name").split()
+    while words and words[0] in _NOT_NAME_WORDS:  # "When Ian Hartigan spoke": the name starts after "When"
+        words.pop(0)
+    name = clean_name(" ".join(words))
+    if name is None:
+        return None
+    surname = name.split()[-1]
+    if ctx.document.text.count(surname) > text.count(surname):
+        return None
+    return name, _named_title(match.group("rest"))
+
+
+def _named_title(rest: str) -> str | None:
+    """A recalled talk's title, quoted or "entitled X" after it (the clause that follows is not one)."""
+    if quoted := _QUOTED_TITLE.search(rest):
+        return quoted.group("title").strip()
+    entitled = _ENTITLED.search(rest)
+    return entitled.group("title").strip() if entitled else None
