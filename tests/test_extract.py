@@ -284,3 +284,133 @@ def test_a_write_up_of_the_talk_itself_is_not_a_reference():
         "people.\n\nWren said councils should share more.\n"
     )
     assert result.related_speeches == ()
+
+
+def _speakers(text: str, name: str = "t.txt", media: str = "text/plain") -> list[tuple]:
+    return [(s.name, s.role, s.organisation) for s in _extract(text, name, media).speakers]
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [
+        ("Tobias Wren – 2018 Speech on Shared Platforms", "Tobias Wren"),
+        ("Tobias Wren MSP: speech at the Northern Data Conference, 4 June 2018", "Tobias Wren"),
+        ("Build Week 7: Tobias Wren speech", "Tobias Wren"),
+        ("Speech: Tobias Wren Speech at the Guild's 'Open Services' Conference", "Tobias Wren"),
+    ],
+)
+def test_a_heading_naming_the_speaker_before_the_speech(heading, name):
+    text = f"{heading}\n\nGood morning. It is a pleasure to be here today.\n"
+    assert [s[0] for s in _speakers(text)] == [name]
+
+
+def test_a_preamble_names_the_speaker_with_role_and_body():
+    text = ("Below is the text of the speech made by Corin Ashdown, the Director of Services at the "
+            "Home Office, at the Open Services Forum in Leeds on 2nd May 2017.\n\nThank you.\n")
+    assert _speakers(text) == [("Corin Ashdown", "Director of Services", "Home Office")]
+
+
+def test_notes_prepared_for_a_titled_speaker():
+    text = ("Remarks for the Civic Data Week on May 4, 2021 as prepared for Administrator Lena Ostrowski\n\n"
+            "Thank you all for coming. I am glad to be here.\n")
+    assert _speakers(text) == [("Lena Ostrowski", "Administrator", None)]
+    text = ("Speaking notes for the Honourable Lena Ostrowski, Minister of Digital Government, "
+            "to the Open Cities Forum\n\nThank you all for coming. I am glad to be here.\n")
+    assert _speakers(text)[0][:2] == ("Lena Ostrowski", "Minister of Digital Government")
+
+
+def test_a_label_whose_value_is_the_next_block():
+    html = ("<html><body><main><h1>Keynote address to the Open Cities Forum</h1><dl>"
+            "<dt>Speaker:</dt><dd>Dr Ines Halloran, Chief Technology Officer, Ministry of Justice</dd>"
+            "<dt>Location:</dt><dd>Cardiff</dd></dl><p>Good morning, and thank you for having me here.</p>"
+            "</main></body></html>")
+    assert _speakers(html, "t.html", "text/html") == [
+        ("Ines Halloran", "Chief Technology Officer", "Ministry of Justice")]
+
+
+def test_a_speakers_heading_with_name_role_lines_and_a_moderator():
+    text = ("Speakers\n\nUma Pickering: Head of Product, Home Office\n\n"
+            "Felix Dunmore: Lead Engineer, HM Land Registry\n\n"
+            "Moderator: Rosa Keeling, Head of Events, Brightline Digital\n\n"
+            "Rosa Keeling: Welcome. Uma, where do you start?\n\n"
+            "Uma Pickering: With the people who use the service, always.\n\n"
+            "Rosa Keeling: And Felix, what about you?\n\n"
+            "Felix Dunmore: With the code we already have.\n")
+    assert _speakers(text) == [("Uma Pickering", "Head of Product", "Home Office"),
+                               ("Felix Dunmore", "Lead Engineer", "HM Land Registry")]
+
+
+def test_witnesses_with_honorifics_and_post_nominals_and_a_chair():
+    text = ("Members present: The Rt Hon Sir Aldous Penrose MP (Chair); Nell Oduya.\n\n"
+            "Witnesses: Professor Dame Ottilie Brannock DBE, Chief Scientific Adviser, Department for "
+            "Transport, and Kasimir Lowe OBE, Director of Data, HM Revenue and Customs.\n\n"
+            "Q1 Chair: Welcome to you both. Could you introduce yourselves?\n\n"
+            "Professor Brannock: Thank you, Chair.\n")
+    assert _speakers(text) == [
+        ("Ottilie Brannock", "Chief Scientific Adviser", "Department for Transport"),
+        ("Kasimir Lowe", "Director of Data", "HM Revenue and Customs")]
+
+
+def test_a_panel_listed_in_one_sentence():
+    text = ("Panel notes\n\nThe panellists were Dr Wen Hartley, Head of Data at the Department for "
+            "Education; Marcus Oyelaran, Chief Executive, Leeds City Council and Professor Agnes Fell, "
+            "Professor of Law at the University of Kent. The discussion was chaired by Ruth Amberley.\n")
+    assert _speakers(text) == [
+        ("Wen Hartley", "Head of Data", "Department for Education"),
+        ("Marcus Oyelaran", "Chief Executive", "Leeds City Council"),
+        ("Agnes Fell", "Professor of Law", "University of Kent")]
+
+
+def test_a_first_person_speech_gives_role_and_body():
+    text = ("---\ntitle: Councils first\nspeaker: Idris Pennant MP\n---\n\nGood morning.\n\n"
+            "This is my first speech as a minister, and I am glad to give it here.\n\n"
+            "My department, the Department for Education, will publish its plans in the spring.\n")
+    assert _speakers(text, "t.md", "text/markdown") == [
+        ("Idris Pennant", "Minister", "Department for Education")]
+
+
+def test_turn_labels_without_the_interviewer_or_an_introduced_quote():
+    text = ("In conversation\n\nNoel Sutter: Thanks for joining. What does the job involve?\n\n"
+            "Ayesha Carrow: Mostly listening to users, and then fixing what they tell us.\n\n"
+            "Noel Sutter: What comes next?\n\n"
+            "Ayesha Carrow: More of the same, but faster.\n\n"
+            "In a press release last week, the minister said:\n\n"
+            "Dorian Falk: Services must work for everyone.\n")
+    assert [s[0] for s in _speakers(text)] == ["Ayesha Carrow"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("The Cabinet Office Minister, Petra Vance, said that platforms would be shared.",
+         ("Petra Vance", "Minister", "Cabinet Office")),
+        ("Lord Ashcombe (Henry Lyle), Minister of State at the Cabinet Office, set out the plan.",
+         ("Lord Ashcombe", "Minister of State", "Cabinet Office")),
+        ("Minister for Digital Skills Petra Vance told the conference that training comes first.",
+         ("Petra Vance", "Minister for Digital Skills", None)),
+    ],
+)
+def test_a_title_before_or_around_the_name(sentence, speaker):
+    assert _speakers(f"Notes\n\n{sentence}\n") == [speaker]
+
+
+def test_a_speech_page_from_a_body_and_a_minister():
+    text = ("Minister's speech at the Open Data Forum\n\nFrom: Home Office and The Rt Hon Mabel Orrin MP\n\n"
+            "Thank you for inviting me here today. It is good to be among friends.\n")
+    assert [s[0] for s in _speakers(text)] == ["Mabel Orrin"]
+
+
+def test_round_up_lines_with_role_and_a_list_item_with_only_a_body():
+    text = ("What we heard\n\nNia Castell, Head of Digital at Camden Council: \"Start small.\"\n\n"
+            "Theo Brisk, Data Lead, Home Office: \"Publish the data.\"\n")
+    assert _speakers(text) == [("Nia Castell", "Head of Digital", "Camden Council"),
+                               ("Theo Brisk", "Data Lead", "Home Office")]
+    text = ("Event report\n\nSpeakers included Lior Demant, chief data officer at the Home Office, "
+            "and Piers Wold of the Open Data Institute.\n")
+    assert _speakers(text) == [("Lior Demant", "chief data officer", "Home Office"),
+                               ("Piers Wold", None, "Open Data Institute")]
+
+
+def test_a_capitalised_title_before_the_name_in_commas():
+    text = "Notes\n\nThe Minister for Digital Services, Elsa Marwick, said that forms would be shorter.\n"
+    assert _speakers(text) == [("Elsa Marwick", "Minister for Digital Services", None)]

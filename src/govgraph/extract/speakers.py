@@ -9,9 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .context import _Context
+from .context import _ORG_WORDS, _Context
 from .model import Evidence
-from .text import _LABEL, _ORG_PHRASE, NAME, Sentence, _norm_name, _trailing_paren, clean_name
+from .text import (
+    _LABEL,
+    _ORG_PHRASE,
+    HONORIFICS,
+    NAME,
+    PERSON,
+    POST_NOMINALS,
+    Sentence,
+    _norm_name,
+    _trailing_paren,
+    clean_name,
+    person_name,
+)
 
 STRONG_VERBS = (
     r"(?:(?:has\s+|had\s+|will\s+|is\s+to\s+|was\s+to\s+|then\s+|also\s+)?"
@@ -19,6 +31,7 @@ STRONG_VERBS = (
     r"|addressed|addresses|address|presented|presents|present|took the stage|takes the stage"
     r"|take the stage|opened|opens|open|closed|closes|close|keynoted|headlined|set out|sets out"
     r"|gave|gives|give|giving|was giving|talked|talks|talk|lectured|launched|launches"
+    r"|told (?:the )?(?:conference|audience|delegates|summit|forum|attendees|meeting|committee|room)"
     r"|answered questions|appeared before|took part|used (?:his|her|their) (?:keynote|speech|talk"
     r"|address|lecture)))"
 )
@@ -33,8 +46,8 @@ _ROLE_HEAD = re.compile(
     r"^(?:(?:is|was)\s+)?(?:the\s+|a\s+|an\s+|its\s+|now\s+|then\s+|currently\s+|former\s+)*", re.I
 )
 _MINISTERIAL = re.compile(
-    r"^(?:(?:Parliamentary\s+)?(?:Under[- ])?(?:Secretary of State|Minister(?: of State)?|"
-    r"Chancellor|Paymaster General|Chief Secretary)\b.*)$"
+    r"^(?:(?:Parliamentary\s+)?(?:Under[- ])?(?:Secretary of State|Minister(?: of State)?|Commissioner|"
+    r"President|Chancellor|Paymaster General|Chief Secretary)\b.*)$"
 )
 _WHO_LEADS = re.compile(
     r"^who\s+(?:leads|led|heads|headed|runs|ran|chairs|chaired|founded|directs|directed)\s+"
@@ -47,7 +60,8 @@ _ROLE_COMMA = re.compile(r"^(?P<role>[^,]+),\s+(?:the\s+)?(?P<org>[A-Z].+)$")
 _ORG_ROLE = re.compile(r"^(?P<org>[A-Z][\w .&-]{1,60}?)['’]s\s+(?P<role>[\w -]{2,80})$")
 
 _APPOSITIVE = re.compile(
-    rf"(?P<name>{NAME}),\s+(?P<role>[^;:]{{2,160}}?),\s+(?:who\s+)?(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
+    rf"(?P<name>{NAME})(?:\s+{POST_NOMINALS}\b){{0,4}}(?:\s+\([^)]{{1,60}}\))?,\s+"
+    rf"(?P<role>[^;:]{{2,160}}?),\s+(?:who\s+)?(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
     rf"(?P<after>[^.]{{0,80}})"
 )
 _POSSESSIVE = re.compile(
@@ -59,13 +73,25 @@ _ROLE_FIRST = re.compile(
     rf"(?P<org>{_ORG_PHRASE}),\s+(?P<name>{NAME}),\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
     rf"(?P<after>[^.]{{0,80}})"
 )
+# "the Cabinet Office Minister, Jane Roe, said": a body's name, then the title, before the name
+_ORG_TITLE_FIRST = re.compile(
+    rf"\b[Tt]he\s+(?P<run>(?:[A-Z][\w&’'-]{{0,40}}\s+(?:(?:of|for|and|&)\s+)?){{1,8}}?(?:Minister|Secretary"
+    rf"|Director|Executive|Commissioner|Administrator|Chair|President|Head|Officer))"
+    rf",\s+(?P<name>{NAME}),\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b(?P<after>[^.]{{0,80}})"
+)
+# "The Minister for Digital Services, Jane Roe, said": a capitalised title before the name
+_TITLE_FIRST = re.compile(
+    rf"\b[Tt]he\s+(?P<role>(?:Minister|Secretary of State|Commissioner|Chief Executive|Director|Head"
+    rf"|President|Chair|Administrator|Permanent Secretary)(?:\s+(?:of|for|and|the|at|[A-Z][\w&’'-]{{0,40}}))"
+    rf"{{0,10}}),\s+(?P<name>{NAME}),\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b(?P<after>[^.]{{0,80}})"
+)
 _PAREN_ROLE = re.compile(
     rf"(?P<name>{NAME})\s+\((?P<role>[^)]{{2,120}})\)\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
     rf"(?P<after>[^.]{{0,80}})"
 )
 _BARE = re.compile(rf"(?P<name>{NAME})\s+(?P<verb>{STRONG_VERBS})\b(?P<after>[^.]{{0,80}})")
 _BY_NAME = re.compile(
-    rf"\b{_SPEECH_NOUN}\s+(?:given\s+|delivered\s+)?(?:by|from)\s+(?P<name>{NAME})"
+    rf"\b{_SPEECH_NOUN}\s+(?:given\s+|delivered\s+|made\s+)?(?:by|from)\s+(?P<name>{PERSON})"
     rf"(?:,\s+(?P<role>[^,;.]{{2,120}}?)(?:,|\.|$))?"
 )
 _DASH = r"\s+[-–—|]\s+"
@@ -73,7 +99,68 @@ _HEADING_SPEAKER = re.compile(rf"^(?P<title>.+?){_DASH}(?P<name>{NAME})(?:,\s+(?
 _HEADING_ON = re.compile(rf"^(?P<title>.+?):\s+(?P<name>{NAME})\s+(?:on|at|in conversation)\b")
 _HEADING_AT = re.compile(rf"^(?P<name>{NAME})\s+at\s+(?P<event>.+)$")
 
-_SPEAKER_LABELS = {"speaker", "speakers", "presenter", "keynote", "keynote speaker", "speaker(s)"}
+_SPEAKER_LABELS = {"speaker", "speakers", "presenter", "keynote", "keynote speaker", "speaker(s)",
+                   "presenters", "panel", "panellists", "panelists", "witness", "witnesses",
+                   "keynote speakers", "line-up", "lineup", "speaking"}
+# people a page labels as running the session: never speakers, however much they say
+_CHAIR_LABELS = {"chair", "chairs", "chaired by", "moderator", "moderated by", "host", "hosted by",
+                 "facilitator", "interviewer", "introduced by", "compere", "presenter and chair"}
+_LABEL_ONLY = re.compile(r"^(?P<label>[A-Z][\w ()-]{1,24}?)\s*:?$")
+# words that make a list item a job title rather than a person ("Chief Data Officer")
+_ROLE_WORDS = re.compile(
+    r"\b(?:Officer|Director|Head|Chief|Minister|Secretary|Lead|Leader|Manager|Designer|Developer"
+    r"|Engineer|Professor|Fellow|President|Chair|Chairman|Chairwoman|Commissioner|Administrator"
+    r"|Adviser|Advisor|Executive|Founder|Partner|Analyst|Architect|Deputy|Principal|Senior"
+    r"|Researcher|Editor|Coordinator|Specialist|Consultant|Strategist|Governor|Mayor|Councillor"
+    r"|Clerk|Registrar|Controller|Auditor|Inspector|Ambassador|Envoy|Member|Associate|Owner"
+    r"|General|Paymaster|Attorney|Solicitor|Treasurer|Chancellor|Speaker|Spokesperson)\b"
+)
+# a sentence that lists who spoke: "On the panel were X, ROLE; Y, ROLE", "a session given by X and Y"
+_LIST_CUE = re.compile(
+    r"\b(?:(?:on the panel|the panel|panell?ists|speakers|line-?up|witnesses|speaking)\s+"
+    r"(?:were|was|are|included|includes|featured|features|will be)|(?:given|delivered|presented)\s+by"
+    r"|heard\s+(?:oral\s+|written\s+)?(?:evidence\s+)?from)"
+    r"\s*:?\s+(?P<list>.+)$",
+    re.I,
+)
+_CLAUSE_WORDS = frozenset(["The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their",
+                          "Its", "Our", "In", "On", "At", "For", "Of", "And", "But", "Or", "With",
+                          "From", "By", "As", "After", "Before", "When", "While", "During", "Today",
+                          "Yesterday", "If", "Although", "Since", "Until", "Where"])
+_TURN = re.compile(rf"^(?P<name>{PERSON})(?:,\s+(?P<role>[^:\"“]{{2,120}}?))?\s*:\s+\S")
+# "Sam Roe of Nesta", "Sam Roe from the Home Office" as one item of a list
+_PERSON_OF = re.compile(rf"^(?P<name>{PERSON})\s+(?P<link>of|from|at)\s+(?:the\s+)?(?P<org>[A-Z].{{1,120}})$")
+_LINKED_BODY = re.compile(r"^(?:of|from|at)\s+(?P<org>.+)$")
+_CHAIRED = re.compile(
+    rf"\b(?:chaired|moderated|hosted|introduced|compered|facilitated)\s+by\s+(?P<name>{PERSON})"
+    rf"|(?P<named>{PERSON})\s+\((?:Chair|chair|Moderator|moderator)\)"
+)
+# a heading that names the speaker before the kind of text: "Jane Roe – 2016 Speech on X",
+# "Jane Roe MSP: speech at X", "Sprint 20: Jane Roe speech", "Speech: Jane Roe Speech at X"
+_HEADING_NAME_SPEECH = re.compile(
+    rf"^(?:[^:]{{1,60}}:\s+)?(?P<name>{PERSON})(?:['’]s)?\s*(?:[-–—:|,]\s*)?(?:\d{{4}}\s+)?"
+    rf"(?i:speech|keynote|remarks|address|lecture|talk|statement|presentation)\b"
+)
+# "Speaking notes for the Honourable Jane Roe, ROLE, to X", "Remarks ... as prepared for
+# Administrator Jane Roe", "Speech by Jane Roe at X"
+_SPEECH_TEXT = re.compile(r"\b(?i:notes|remarks|speech|address|text|keynote|lecture|statement)\b")
+_HEADING_FOR = re.compile(
+    rf"\b(?:for|by)\s+(?:the\s+)?(?P<name>(?:[A-Z][a-z]+\s+){{0,2}}{PERSON})(?:,\s+(?P<role>[^,]{{2,120}}?)(?:,|$))?"
+)
+# first person: the role from "my first speech as a minister", the body from "my department, the X"
+_AS_ROLE = re.compile(
+    r"\bmy\s+(?:\w+\s+){0,2}(?:speech|keynote|address|talk|lecture|conference|visit|year|months?)"
+    r"\s+as\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][\w-]*(?:\s+(?:of|for|and|[A-Za-z][\w-]*)){0,5}?)"
+    r"(?=\s*(?:[,.;:]|\s+and\b|\s+I\b|$))"
+)
+_MY_BODY = re.compile(
+    r"\b(?i:my|our)\s+(?:own\s+)?(?:department|ministry|agency|organisation|organization)\s*,\s+"
+    r"(?:the\s+)?(?P<org>[A-Z].{0,120})"
+)
+_WORK_AT = re.compile(
+    rf"\b(?:we|I)(?:['’][a-z]{{1,2}})?(?:\s+[\w’']+){{0,3}}?\s+(?:doing|working|work|done)\s+(?:here\s+)?at\s+"
+    rf"(?:the\s+)?(?P<org>{_ORG_PHRASE})"
+)
 
 
 @dataclass
@@ -112,6 +199,10 @@ def split_role(phrase: str, ctx: _Context) -> tuple[str | None, str | None]:
             return role, org
         return base, inner
     if _MINISTERIAL.match(phrase):
+        # "Minister of State at the Cabinet Office" is a post at a body; "Minister for X" is one title
+        role, at, body = phrase.partition(" at ")
+        if at and ctx.is_organisation(body):
+            return role, re.sub(r"^the\s+", "", body)
         return phrase, ctx.gazetteer_org_in(phrase)
     for pattern in (_ROLE_AT, _ROLE_COMMA, _ROLE_OF):
         match = pattern.match(phrase)
@@ -136,31 +227,269 @@ def _is_weak(verb: str) -> bool:
 
 def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
     """People whose speech the document reports, merged by name, most complete role kept."""
-    found: list[_Speaker] = []
+    found: list[_Speaker] = _metadata_speakers(ctx)
+    chairs: set[str] = set()
+    pending: str | None = None  # a label heading ("Panel:", "Speaker") whose values are the next blocks
     for sentence in ctx.sentences:
+        chairs |= _chaired(sentence.text)
         if sentence.start in references:
             continue
         if sentence.is_heading:
+            if (only := _LABEL_ONLY.match(sentence.text)) and (kind := _label_kind(only.group("label"))):
+                pending = kind
+                continue
+            labelled = _labelled(sentence, ctx, chairs)
+            if labelled is not None:
+                found += labelled
+                pending = None
+                continue
+            if pending and (entries := _entries(sentence.text, ctx)):
+                if pending == "chair":
+                    chairs |= {_norm_name(e.name) for e in entries}
+                else:
+                    found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
+                              for e in entries]
+                continue
+            pending = None
             found += _heading_speakers(sentence, ctx)
             continue
-        for pattern in (_POSSESSIVE, _ROLE_FIRST, _APPOSITIVE, _PAREN_ROLE, _BARE):
-            for match in pattern.finditer(sentence.text):
-                name = clean_name(match.group("name"))
-                if not name or not _verb_ok(match.group("verb"), match.group("after")):
-                    continue
-                role, org = _role_from_match(match, ctx)
-                strength = 1 if _is_weak(match.group("verb")) else 2
-                found.append(_Speaker(name, role, org, sentence.evidence, strength))
-        for match in _BY_NAME.finditer(sentence.text):
-            name = clean_name(match.group("name"))
-            if name:
-                role, org = split_role(match.group("role") or "", ctx)
-                found.append(_Speaker(name, role, org, sentence.evidence, 2))
-    return _merge_speakers(found)
+        pending = None
+        labelled = _labelled(sentence, ctx, chairs)
+        if labelled is not None:
+            found += labelled
+            continue
+        found += _sentence_speakers(sentence, ctx)
+    found += _turn_speakers(ctx, chairs)
+    speakers = [s for s in _merge_speakers(found) if _norm_name(s.name) not in chairs]
+    _fill_roles(speakers, ctx)
+    return speakers
+
+
+def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
+    """Speakers a running sentence reports: "X, ROLE, said", "a talk by X", "On the panel were X, Y"."""
+    found: list[_Speaker] = []
+    inside_orgs = ctx.names_in_sentence.get(sentence.start, [])
+    patterns = (_POSSESSIVE, _ROLE_FIRST, _ORG_TITLE_FIRST, _TITLE_FIRST, _APPOSITIVE, _PAREN_ROLE, _BARE)
+    for pattern in patterns:
+        for match in pattern.finditer(sentence.text):
+            name = _trimmed_name(match.group("name"))
+            if not name or not _verb_ok(match.group("verb"), match.group("after")):
+                continue
+            # "Employment and Social Development Canada delivers": the words end an organisation's name
+            if any(name in org for org in inside_orgs):
+                continue
+            role, org = _role_from_match(match, ctx)
+            strength = 1 if _is_weak(match.group("verb")) else 2
+            found.append(_Speaker(name, role, org, sentence.evidence, strength))
+    for match in _BY_NAME.finditer(sentence.text):
+        name = person_name(match.group("name"))
+        if name:
+            role, org = split_role(match.group("role") or "", ctx)
+            found.append(_Speaker(name, role, org, sentence.evidence, 2))
+    if cue := _LIST_CUE.search(sentence.text):
+        found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
+                  for e in _entries(cue.group("list"), ctx)]
+    return found
+
+
+def _trimmed_name(words: str) -> str | None:
+    """The name in a run of capitalised words, or its last two when the run is not a name: "Reform
+    Jane Roe" after a title is Jane Roe (after a clause word, as in "When Jane Roe spoke", it is not)."""
+    parts = words.split()
+    if name := clean_name(words):
+        return name
+    if len(parts) < 3 or any(p in _CLAUSE_WORDS for p in parts):
+        return None
+    return clean_name(" ".join(parts[-2:]))
+
+
+def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
+    """People with turns in a transcript ("Jane Roe: ..." opening a block), except whoever mostly
+    asks the questions and quotes a sentence introduces ("she said:")."""
+    turns: dict[str, list[Sentence]] = {}
+    roles: dict[str, tuple[str | None, str | None]] = {}
+    last_of_block: dict[int, Sentence] = {s.block: s for s in ctx.sentences}
+    previous: Sentence | None = None
+    for sentence in ctx.sentences:
+        opens = previous is None or previous.block != sentence.block
+        if opens and not (previous and previous.text.endswith(":")) and (
+            match := _TURN.match(sentence.text)
+        ) and (name := person_name(match.group("name"))) and _norm_name(name) not in chairs:
+            turns.setdefault(name, []).append(sentence)
+            roles.setdefault(name, split_role(match.group("role") or "", ctx))
+        previous = sentence
+    speakers = []
+    for name, opened in turns.items():
+        asked = sum(last_of_block[s.block].text.endswith("?") for s in opened)
+        if asked * 2 < len(opened):
+            speakers.append(_Speaker(name, *roles[name], opened[0].evidence, 1))
+    return speakers
+
+
+def _label_kind(label: str) -> str | None:
+    """'speaker' for a label that introduces speakers, 'chair' for one that introduces a chair."""
+    label = label.strip().lower()
+    if label in _SPEAKER_LABELS:
+        return "speaker"
+    if label in ("from", "published by"):
+        return "from"
+    return "chair" if label in _CHAIR_LABELS else None
+
+
+def _labelled(sentence: Sentence, ctx: _Context, chairs: set[str]) -> list[_Speaker] | None:
+    """Speakers from "Speaker: X, ROLE" or "Witnesses: X, ROLE, and Y, ROLE"; None if no such label."""
+    label = _LABEL.match(sentence.text)
+    kind = _label_kind(label.group("label")) if label else None
+    if label is None or kind is None:
+        return None
+    if kind == "from":  # "From: Cabinet Office and The Rt Hon Jane Roe MP": the people, not the bodies
+        people = [name for part in re.split(r",\s+|\s+and\s+", label.group("value"))
+                  if (name := _as_person(part, ctx))]
+        return [_Speaker(name, None, None, sentence.evidence, 2) for name in people]
+    entries = _entries(label.group("value"), ctx)
+    if kind == "chair":
+        chairs |= {_norm_name(e.name) for e in entries}
+        return []
+    return [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2) for e in entries]
+
+
+@dataclass
+class _Entry:
+    name: str
+    role: str | None
+    organisation: str | None
+
+
+def _entries(text: str, ctx: _Context) -> list[_Entry]:
+    """People in a list: "NAME: ROLE, ORG", or "NAME, ROLE, ORG; NAME, ROLE at ORG and NAME"."""
+    text = text.strip().rstrip(".;")
+    if (colon := re.match(rf"^(?P<name>{PERSON})\s*:\s+(?P<rest>.+)$", text)) and (
+        name := _as_person(colon.group("name"), ctx)
+    ):
+        return [_Entry(name, *_role_and_org([colon.group("rest")], ctx))]
+    people: list[tuple[str, list[str]]] = []
+    for segment in _segments(text, ctx):
+        if name := _as_person(segment, ctx):
+            people.append((name, []))
+        elif (of := _PERSON_OF.match(segment)) and (name := _as_person(of.group("name"), ctx)):
+            people.append((name, [f"{of.group('link')} {of.group('org')}"]))
+        elif people:
+            people[-1][1].append(segment)
+        else:
+            return []  # a list of speakers opens with a name
+    return [_Entry(name, *_role_and_org(parts, ctx)) for name, parts in people]
+
+
+def _segments(text: str, ctx: _Context) -> list[str]:
+    """A list's items and their parts, split at "," and ";", and at "and" only before a person."""
+    segments: list[str] = []
+    for piece in re.split(r"\s*;\s*(?:and\s+)?|,\s+(?:and\s+)?", text):
+        head, sep, tail = piece.rpartition(" and ")
+        if sep and head and _as_person(tail, ctx):
+            segments += [head.strip(), tail.strip()]
+        elif piece.strip():
+            segments.append(piece.strip())
+    return segments
+
+
+def _as_person(text: str, ctx: _Context) -> str | None:
+    """The person a list item names, or None for a job title, an organisation or other words."""
+    text = re.sub(r"\s*\([^)]{0,60}\)$", "", text.strip())  # "Lord X (Jane Roe)": the peer's own name
+    if not re.fullmatch(PERSON, text) or ctx.is_organisation(text):
+        return None
+    name = person_name(text)
+    return name if name and not _ROLE_WORDS.search(name) else None
+
+
+def _role_and_org(parts: list[str], ctx: _Context) -> tuple[str | None, str | None]:
+    """ROLE and ORG from a list item's parts: the last part is the body when it names one."""
+    parts = [p.strip() for p in parts if p.strip()]
+    if not parts:
+        return None, None
+    if len(parts) == 1 and (only := _LINKED_BODY.match(parts[0])):
+        return None, only.group("org")  # "Sam Roe of Nesta": a body and no title
+    if len(parts) > 1 and ctx.is_organisation(parts[-1]):
+        return ", ".join(parts[:-1]), parts[-1]
+    return split_role(", ".join(parts), ctx)
+
+
+def _chaired(text: str) -> set[str]:
+    """People the text names as chairing or introducing: "chaired by X", "X (Chair)"."""
+    names: set[str] = set()
+    if " by " not in text and "(" not in text:
+        return names
+    for match in _CHAIRED.finditer(text):
+        if name := person_name(match.group("name") or match.group("named")):
+            names.add(_norm_name(name))
+    return names
+
+
+def _metadata_speakers(ctx: _Context) -> list[_Speaker]:
+    """Speakers a page's front matter names: speaker, with role and organisation when given."""
+    meta = {k.lower(): v for k, v in ctx.document.metadata.items()}
+    value = next((meta[k] for k in ("speaker", "speakers", "presenter") if meta.get(k)), None)
+    if not value:
+        return []
+    evidence = Evidence(f"speaker: {value}", 0)
+    entries = _entries(value, ctx)
+    role = meta.get("role")
+    org = meta.get("organisation") or meta.get("organization")
+    if len(entries) == 1 and (role or org):
+        entries[0].role = role or entries[0].role
+        entries[0].organisation = org or entries[0].organisation
+    return [_Speaker(e.name, e.role, e.organisation, evidence, 2) for e in entries]
+
+
+def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
+    """A role and body for speakers found without one, from where the text names them with it."""
+    for speaker in [s for s in speakers if s.role is None][:12]:
+        name = re.escape(speaker.name)
+        after = re.compile(
+            rf"{name}(?:\s+{POST_NOMINALS}){{0,4}}(?:\s*\([^)]{{1,60}}\))?,\s+"
+            rf"(?P<role>(?:the\s+)?[A-Z][^,;]{{1,120}}?)(?:,|;|\.?$|\.\s)"
+        )
+        before = re.compile(
+            rf"(?P<role>{_ROLE_WORDS.pattern}(?:\s+(?:of|for|and|the|on|[A-Z][\w-]*)){{0,8}}?)"
+            rf"\s+(?:{HONORIFICS}\s+){{0,3}}{name}\b"
+        )
+        for sentence in ctx.sentences:
+            if speaker.name not in sentence.text:
+                continue
+            match = after.search(sentence.text) or before.search(sentence.text)
+            if match and _ROLE_WORDS.search(match.group("role")):
+                speaker.role, org = split_role(match.group("role"), ctx)
+                speaker.organisation = speaker.organisation or org
+                break
+    _first_person_roles(speakers, ctx)
+
+
+def _first_person_roles(speakers: list[_Speaker], ctx: _Context) -> None:
+    """The one speaker of a first-person text: role from "my first speech as a minister", body from
+    "my department, the X" or "what we have been doing at X"."""
+    if len(speakers) != 1 or (speakers[0].role and speakers[0].organisation):
+        return
+    speaker = speakers[0]
+    for sentence in ctx.sentences:
+        if speaker.role is None and (match := _AS_ROLE.search(sentence.text)):
+            speaker.role = match.group("role")[:1].upper() + match.group("role")[1:]
+        if speaker.organisation is None and (org := _first_person_org(sentence.text, ctx)):
+            speaker.organisation = org
+    if speaker.role and speaker.organisation is None:
+        speaker.organisation = _body_of_title(speaker.role, ctx)
+
+
+def _body_of_title(role: str, ctx: _Context) -> str | None:
+    """The one body named in the text that a title is formed from: a Commissioner's Commission."""
+    head = role.split()[0].lower()
+    bodies = {name for name in ctx.full_names.values()
+              if len(last := name.split()[-1].lower()) > 5 and head.startswith(last.removesuffix("ion"))}
+    return bodies.pop() if len(bodies) == 1 else None
 
 
 def _role_from_match(match: re.Match[str], ctx: _Context) -> tuple[str | None, str | None]:
     groups = match.groupdict()
+    if groups.get("run"):
+        return _split_title_run(groups["run"])
     if groups.get("org"):
         return groups["role"].strip(), groups["org"].strip()
     if groups.get("role"):
@@ -170,17 +499,11 @@ def _role_from_match(match: re.Match[str], ctx: _Context) -> tuple[str | None, s
 
 def _heading_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
     text = sentence.text
-    label = _LABEL.match(text)
-    if label and label.group("label").lower() in _SPEAKER_LABELS:
-        speakers = []
-        for part in re.split(r";\s*", label.group("value")):
-            name, _, role = part.partition(",")
-            if cleaned := clean_name(name):
-                speakers.append(_Speaker(cleaned, *split_role(role, ctx), sentence.evidence, 2))
-        return speakers
-    for pattern in (_HEADING_SPEAKER, _HEADING_ON, _HEADING_AT):
-        match = pattern.match(text)
-        if match and (name := clean_name(match.group("name"))):
+    matches = [p.match(text) for p in (_HEADING_SPEAKER, _HEADING_ON, _HEADING_AT, _HEADING_NAME_SPEECH)]
+    if kind := _SPEECH_TEXT.search(text):
+        matches += _HEADING_FOR.finditer(text, kind.end())
+    for match in matches:
+        if match and (name := person_name(match.group("name"))):
             role, org = split_role(match.groupdict().get("role") or "", ctx)
             return [_Speaker(name, role, org, sentence.evidence, 2)]
     return []
@@ -205,3 +528,26 @@ def _merge_speakers(found: list[_Speaker]) -> list[_Speaker]:
         elif current.role is None and speaker.role:
             current.role = speaker.role
     return list(merged.values())
+
+
+def _first_person_org(text: str, ctx: _Context) -> str | None:
+    """The body a speaker calls their own: "my department, the X", "what we are doing at X"."""
+    if match := _MY_BODY.search(text):
+        org = ctx.gazetteer_org_in(match.group("org"))
+        if org and match.group("org").startswith(org):
+            return org
+        words = re.match(_ORG_PHRASE, match.group("org"))
+        return words.group(0) if words and ctx.is_organisation(words.group(0)) else None
+    if (match := _WORK_AT.search(text)) and ctx.is_organisation(org := match.group("org").rstrip(".")):
+        return org
+    return None
+
+
+def _split_title_run(run: str) -> tuple[str | None, str | None]:
+    """("Minister", "Cabinet Office") from "Cabinet Office Minister": the body is the longest start
+    of the words that ends in an organisation noun."""
+    words = run.split()
+    for end in range(len(words) - 1, 0, -1):
+        if _ORG_WORDS.fullmatch(words[end - 1]):
+            return " ".join(words[end:]), " ".join(words[:end])
+    return run, None

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from nameparser import HumanName
 
 from ..documents import Document
 from .model import Evidence
@@ -72,7 +75,8 @@ _NOT_NAME_WORDS = frozenset(
         "June", "July", "August", "September", "October", "November", "December", "Related", "Content",
         "Speaker", "Preview", "Notes", "Seminar", "Lecture", "Report", "More", "New", "Camp", "Think",
         "Cloud", "Code", "America", "Internet", "Explorer", "Adobe", "Reader", "Whitehall",
-        "Parliament", "Westminster", "London", "Edinburgh", "Scotland", "Wales", "England", "Europe"
+        "Parliament", "Westminster", "London", "Edinburgh", "Scotland", "Wales", "England", "Europe",
+        "Forum", "Expo", "Festival", "Symposium", "Workshop", "Webinar", "Assembly", "Showcase",
     ]
 )
 
@@ -83,7 +87,9 @@ _LABEL = re.compile(r"^(?P<label>[A-Z][\w ]{1,20}):\s+(?P<value>.+)$")
 
 _ENTITLED = re.compile(r"\b(?:entitled|titled|called)\s+[‘“\"']?(?P<title>[A-Z][^.?!‘“\"’”]{3,160})")
 
-_POST_NOMINALS = re.compile(r"(?:\s+(?:MP|MSP|MS|AM|MLA|OBE|CBE|MBE|KCB|KBE|DBE|QC|KC|FRS|PhD)){1,8}$")
+POST_NOMINALS = (r"(?:MP|MSP|MS|AM|MLA|OBE|CBE|MBE|KCB|KBE|DBE|GCB|CB|CMG|KCMG|QC|KC|FRS|FREng|FRSA"
+                 r"|FBA|DL|JP|AO|AC|PSM|MNZM|ONZM|CNZM|PhD)")
+_POST_NOMINALS = re.compile(rf"(?:\s+{POST_NOMINALS}){{1,8}}$")
 
 
 def clean_name(name: str) -> str | None:
@@ -93,6 +99,30 @@ def clean_name(name: str) -> str | None:
     if len(words) < 2 or any(w in _NOT_NAME_WORDS for w in words):
         return None
     return name
+
+
+# a peer is named by the title the text uses ("Lord Harrowgate"), so these titles stay with the name
+_PEERAGE = frozenset(["lord", "baroness", "lady", "viscount", "viscountess", "earl", "countess"])
+# honorifics and post-nominals as a byline stacks them: "The Rt Hon Dame X MP", "Professor Sir X FRS"
+HONORIFICS = (r"(?:(?:[Tt]he\s+)?(?:Rt\.?\s+|Right\s+)?(?:Hon\.?|Honourable)|Sir|Dame|Dr\.?|Professor|Prof\.?"
+              r"|Mr\.?|Mrs\.?|Ms\.?|Lord|Baroness|Lady)")
+PERSON = rf"(?:{HONORIFICS}\s+){{0,3}}{NAME}(?:\s+{POST_NOMINALS}\b){{0,4}}"
+
+
+@lru_cache(maxsize=4096)  # nameparser is the slow step, and a speaker's name recurs through a page
+def person_name(text: str) -> str | None:
+    """A speaker's name as annotated: titles and post-nominals dropped (nameparser), a peer's kept."""
+    text = _POST_NOMINALS.sub("", text.strip().rstrip(".,;:"))
+    parsed = HumanName(text)
+    titles = parsed.title.split()
+    if titles and titles[-1].lower() in _PEERAGE and parsed.last and not parsed.first:
+        name = f"{titles[-1]} {parsed.last}"
+        return name if clean_name(name) else None
+    words = " ".join(w for w in (parsed.first, parsed.middle, parsed.last) if w)
+    # nameparser reads some ordinary words as titles ("Social"); a title only counts if the rest is a name
+    if titles and not any(w in _NOT_NAME_WORDS for w in text.split()):
+        return clean_name(words)  # "Commissioner Vahtra" is a title and a surname, not a full name
+    return clean_name(_HONORIFIC.sub("", text))
 
 
 def _norm_name(text: str) -> str:
