@@ -78,3 +78,20 @@ def test_every_node_shape_is_named_and_explains_itself():
 
 def test_ontology_files_load_together():
     assert len(ontology_graph()) > 3000
+
+
+def test_gazetteer_covers_other_countries_each_with_its_country_and_kinds():
+    graph = _load("organisations.ttl")
+    countries = {str(graph.value(o, DCTERMS.spatial)) for o in graph.subjects(RDF.type, GG.Department)}
+    assert {"Canada", "Australia", "United States", "New Zealand", "European Union"} <= countries
+    for slug, country in [("treasury-board-of-canada-secretariat", "Canada"),
+                          ("services-australia", "Australia"),
+                          ("us-social-security-administration", "United States"),
+                          ("new-zealand-ministry-of-social-development", "New Zealand"),
+                          ("directorate-general-for-informatics", "European Union")]:
+        assert str(graph.value(ID[f"organisation/{slug}"], DCTERMS.spatial)) == country, slug
+    kinds = set(graph.objects(ID["scheme/organisation-types"], SKOS.hasTopConcept))
+    assert {ID["organisation-type/local-authority"], ID["organisation-type/devolved-government"]} <= kinds
+    treasury = {str(x) for p in (SKOS.prefLabel, SKOS.altLabel)
+                for x in graph.objects(ID["organisation/treasury-board-of-canada-secretariat"], p)}
+    assert "Treasury" not in treasury and "the Treasury" not in treasury

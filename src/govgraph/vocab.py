@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 
 from .errors import GovGraphError
 from .extract import Lexicon, OrganisationEntry, iter_phrases
-from .namespaces import GG, PRESSURE_SCHEME, RDF, SKOS, THEME_SCHEME
+from .namespaces import DCTERMS, GG, PRESSURE_SCHEME, RDF, SKOS, THEME_SCHEME
 
 ONTOLOGY_FILES = ("govgraph.ttl", "themes.ttl", "pressures.ttl", "organisations.ttl")
 SHAPES_FILE = "shapes.ttl"
@@ -80,8 +80,9 @@ def _organisations(graph: Graph) -> list[OrganisationEntry]:
         abbreviations = {a for a in _literals(graph, org, GG.abbreviation)}
         abbreviations |= {a for a in alt if _ACRONYM.match(a) and " " not in a}
         names = tuple(dict.fromkeys(n for n in [label, *alt] if n not in abbreviations))
+        country = next(iter(_literals(graph, org, DCTERMS.spatial)), "")
         entries.append(OrganisationEntry(_key(org), label, names, tuple(sorted(abbreviations)),
-                                         org in government))
+                                         org in government, country))
     return entries
 
 

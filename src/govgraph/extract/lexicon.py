@@ -23,6 +23,7 @@ class OrganisationEntry:
     names: tuple[str, ...]
     abbreviations: tuple[str, ...]
     is_government: bool
+    country: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,14 @@ class Lexicon:
             names.setdefault(name, (entry, is_abbr))
         alternation = "|".join(re.escape(name) for name in names)
         return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"), names
+
+    @cached_property
+    def organisation_homonyms(self) -> dict[str, tuple[OrganisationEntry, ...]]:
+        """Names that several gazetteer organisations share ("Department of Finance"), with all of them."""
+        holders: dict[str, dict[str, OrganisationEntry]] = {}
+        for name, entry, _ in self.organisation_names:
+            holders.setdefault(name, {})[entry.key] = entry
+        return {name: tuple(by_key.values()) for name, by_key in holders.items() if len(by_key) > 1}
 
     @cached_property
     def organisation_by_name(self) -> dict[str, OrganisationEntry]:
