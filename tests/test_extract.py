@@ -286,6 +286,65 @@ def test_a_write_up_of_the_talk_itself_is_not_a_reference():
     assert result.related_speeches == ()
 
 
+def _departments(text: str) -> dict[str, str]:
+    """Departments found in a one-paragraph note: name as written -> gazetteer key ('' if none)."""
+    return {d.label: d.key for d in _extract(f"Notes\n\n{text}\n").departments}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Treasury Board approved the new service policy.",
+         {"Treasury Board": "treasury-board-of-canada-secretariat"}),
+        ("Officials from Home Affairs briefed the committee.", {}),
+        ("The Department of Finance set the budget rules.", {"Department of Finance": ""}),
+        ("Across Canada, the Department of Finance set the budget rules.",
+         {"Department of Finance": "canada-department-of-finance"}),
+        ("In Australia, the Department of Finance set the budget rules.",
+         {"Department of Finance": "australia-department-of-finance"}),
+        ("Inland Revenue collected the tax before 2005.", {"Inland Revenue": "inland-revenue"}),
+        ("Inland Revenue in New Zealand rebuilt its tax platform.",
+         {"Inland Revenue": "new-zealand-inland-revenue"}),
+    ],
+)
+def test_a_name_links_only_to_the_country_the_text_is_about(text, expected):
+    assert _departments(text) == expected
+
+
+def test_a_foreign_abbreviation_needs_its_country_in_view():
+    assert _departments("The ATO and the CRA were both mentioned.") == {}
+    assert _departments("Australians lodge returns with the ATO.") == {"ATO": "australian-taxation-office"}
+
+
+def test_hashtags_and_handles_are_not_mentions():
+    assert _departments("Follow #GCDigital, @DTA_gov and @StatCan_eng, or read #NHSDigital.") == {}
+
+
+def test_councils_and_health_bodies_are_found_by_their_place():
+    found = _departments(
+        "Kent County Council, City of York Council and Camden Council joined NHS Lothian and the "
+        "Royal Free London NHS Foundation Trust; the Arts Council and the Canadian Digital "
+        "Leadership Council watched."
+    )
+    assert found == {"Kent County Council": "", "City of York Council": "", "Camden Council": "",
+                     "NHS Lothian": "", "Royal Free London NHS Foundation Trust": ""}
+
+
+def test_a_state_or_nation_before_a_department_is_part_of_its_name():
+    found = _departments("She moved from the Ohio Department of Health to the "
+                         "U.S. Department of Agriculture’s Food and Nutrition Service.")
+    assert found == {"Ohio Department of Health": "",
+                     "U.S. Department of Agriculture": "us-department-of-agriculture",
+                     "Food and Nutrition Service": "us-food-and-nutrition-service"}
+
+
+def test_doubling_place_names_before_council_at_most_doubles_the_time():
+    def make(n: int) -> str:
+        return _capitalised(" ", n // 2) + " Council " + "NHS " * (n // 8) + "Trust."
+    small, large = _seconds(make(48_000)), _seconds(make(96_000))
+    assert large / small <= 2.5
+
+
 def _speakers(text: str, name: str = "t.txt", media: str = "text/plain") -> list[tuple]:
     return [(s.name, s.role, s.organisation) for s in _extract(text, name, media).speakers]
 
