@@ -473,3 +473,68 @@ def test_round_up_lines_with_role_and_a_list_item_with_only_a_body():
 def test_a_capitalised_title_before_the_name_in_commas():
     text = "Notes\n\nThe Minister for Digital Services, Elsa Marwick, said that forms would be shorter.\n"
     assert _speakers(text) == [("Elsa Marwick", "Minister for Digital Services", None)]
+
+
+def _pressures(text: str) -> set[str]:
+    """The pressures a one-paragraph note names."""
+    return {p.key for p in _extract(f"Notes\n\n{text}\n").pressures}
+
+
+@pytest.mark.parametrize(
+    ("text", "pressure"),
+    [
+        ("Every council is being asked to make its grant go further while the grant itself shrinks.",
+         "financial"),
+        ("Residents would rather sort out a parking permit on a phone than queue at the town hall.",
+         "user-demand"),
+        ("Housing officers still copy each tenancy by hand from one database to another.",
+         "internal-tools"),
+        ("Organised gangs try to break into benefit accounts every week.", "security"),
+        ("We are splitting the old outsourcing deals so that smaller firms can bid for the work.",
+         "procurement"),
+        ("Patient records must be handled securely.", "security"),
+    ],
+)
+def test_a_pressure_named_in_the_texts_own_words(text, pressure):
+    assert pressure in _pressures(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me be clear: this programme is not about saving money.",
+        "The exhibition hall has three tracks: cyber security, procurement and data.",
+        "Tags: procurement, cyber security, legacy IT.",
+        "Share your thoughts using #CyberSecurity or tag @BuyingForGov.",
+        "She gave the closing talk at the Public Procurement and Cyber Security Expo.",
+        "The event was sponsored by a cloud supplier, and lunch cost ten pounds.",
+        "A budget was agreed for the new library.",
+        "He spent ten years in social security policy before joining the team.",
+    ],
+)
+def test_a_cue_that_is_not_the_speaker_naming_a_pressure(text):
+    assert _pressures(text) == set()
+
+
+def test_headlines_under_related_stories_name_no_pressure():
+    text = ("Ada Lovelace opened the new office.\n\nRelated stories\n\n"
+            "Why procurement rules fail small firms\n\nCyber attack hits county council\n")
+    assert _extract(text).pressures == ()
+
+
+def test_a_pressure_is_evidenced_by_the_sentence_that_names_it():
+    result = _extract("Notes\n\nThe team met in March.\n\n"
+                      "Fraudsters keep trying to take over people's tax accounts.\n")
+    (fact,) = result.pressures
+    assert (fact.key, fact.evidence.sentence) == (
+        "security", "Fraudsters keep trying to take over people's tax accounts.")
+
+
+def test_doubling_a_text_of_pressure_cues_at_most_doubles_the_time():
+    def make(n: int) -> str:
+        return "they people not users expect online still wait budget cut " * (n // 57) + "."
+    for _ in range(3):
+        small, large = _seconds(make(24_000)), _seconds(make(48_000))
+        if large / small <= 2.5:
+            return
+    pytest.fail(f"24,000 characters took {small:.3f} s, 48,000 took {large:.3f} s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..documents import Document
-from .concepts import find_concepts, find_themes
+from .concepts import find_pressures, find_themes
 from .context import _Context
 from .events import find_event
 from .lexicon import Lexicon
@@ -37,7 +37,7 @@ def extract(document: Document, lexicon: Lexicon) -> Extraction:
         speakers=speaker_facts,
         event=event,
         themes=tuple(find_themes(ctx, event.title)),
-        pressures=tuple(find_concepts(ctx, lexicon.pressure_matcher, lexicon.pressures)),
+        pressures=tuple(find_pressures(ctx, event.title)),
         departments=tuple(departments_from(ctx)),
         related_speeches=_unique_references(references),
     )
