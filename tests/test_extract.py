@@ -538,3 +538,11 @@ def test_doubling_a_text_of_pressure_cues_at_most_doubles_the_time():
         if large / small <= 2.5:
             return
     pytest.fail(f"24,000 characters took {small:.3f} s, 48,000 took {large:.3f} s")
+
+
+def test_a_body_whose_name_has_commas_and_and_is_one_item():
+    text = ("Notes\n\nSpeaker: Rowan Teal, Deputy Director, Foreign, Commonwealth & Development Office\n\n"
+            "Speaker: Ilse Marr, Head of Data, Department for Science, Innovation and Technology\n")
+    assert _speakers(text) == [
+        ("Rowan Teal", "Deputy Director", "Foreign, Commonwealth & Development Office"),
+        ("Ilse Marr", "Head of Data", "Department for Science, Innovation and Technology")]

@@ -385,7 +385,10 @@ def _segments(text: str, ctx: _Context) -> list[str]:
     segments: list[str] = []
     for piece in re.split(r"\s*;\s*(?:and\s+)?|,\s+(?:and\s+)?", text):
         head, sep, tail = piece.rpartition(" and ")
-        if sep and head and _as_person(tail, ctx):
+        joined = f"{head.rsplit(' ', 1)[-1]} and {tail}"  # "Science and Economic Development Canada"
+        if sep and head and _as_person(tail, ctx) and not any(
+            joined in name for names in ctx.names_in_sentence.values() for name in names
+        ):
             segments += [head.strip(), tail.strip()]
         elif piece.strip():
             segments.append(piece.strip())
@@ -408,6 +411,9 @@ def _role_and_org(parts: list[str], ctx: _Context) -> tuple[str | None, str | No
         return None, None
     if len(parts) == 1 and (only := _LINKED_BODY.match(parts[0])):
         return None, only.group("org")  # "Sam Roe of Nesta": a body and no title
+    for split in range(1, len(parts)):  # a body whose own name has commas ("Foreign, Commonwealth ...")
+        if _norm_name(body := ", ".join(parts[split:])) in ctx.lexicon.organisation_by_name:
+            return ", ".join(parts[:split]), body
     if len(parts) > 1 and ctx.is_organisation(parts[-1]):
         return ", ".join(parts[:-1]), parts[-1]
     return split_role(", ".join(parts), ctx)

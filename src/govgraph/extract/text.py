@@ -77,6 +77,7 @@ _NOT_NAME_WORDS = frozenset(
         "Cloud", "Code", "America", "Internet", "Explorer", "Adobe", "Reader", "Whitehall",
         "Parliament", "Westminster", "London", "Edinburgh", "Scotland", "Wales", "England", "Europe",
         "Forum", "Expo", "Festival", "Symposium", "Workshop", "Webinar", "Assembly", "Showcase",
+        "Annual", "Awards",
     ]
 )
 
