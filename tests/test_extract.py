@@ -546,3 +546,43 @@ def test_a_body_whose_name_has_commas_and_and_is_one_item():
     assert _speakers(text) == [
         ("Rowan Teal", "Deputy Director", "Foreign, Commonwealth & Development Office"),
         ("Ilse Marr", "Head of Data", "Department for Science, Innovation and Technology")]
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("The Northgate Policy Institute hosted the annual lecture, and Ada Lovelace, Head of the "
+         "Government Digital Service, gave it.", "Northgate Policy Institute"),
+        ("Good evening. It is a pleasure to be here at the Northgate Policy Institute tonight.",
+         "Northgate Policy Institute"),
+        ("Ada Lovelace, Head of the Government Digital Service, thanked the Fenland Digital Network, which "
+         "organised the summit.", "Fenland Digital Network"),
+    ],
+)
+def test_a_host_in_the_active_voice_or_here_at(text, host):
+    assert _extract(f"Notes\n\n{text}\n").event.host == host
+
+
+def test_a_year_alone_and_a_street_address():
+    event = _extract("Expo keynote, Bristol, 2015\n\nAda Lovelace, Head of the Government Digital Service, "
+                     "gave the keynote at 14 Harbour Side Road to a full house.\n").event
+    assert (event.date, event.format) == ("2015", "in-person")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference"),
+    [
+        ("Last year I spoke at this summit about forms.", ("Ada Lovelace", None)),
+        ("One of my first speeches here was about forms.", ("Ada Lovelace", None)),
+        ("Some of you will remember Tobias Wren's talk at the county forum last spring.", ("Tobias Wren", None)),
+    ],
+)
+def test_more_ways_of_recalling_a_talk(sentence, reference):
+    result = _extract("Ada Lovelace, Head of the Government Digital Service, spoke at the summit.\n\n"
+                      f"{sentence}\n")
+    assert [(r.speaker, r.title) for r in result.related_speeches] == [reference]
+
+
+def test_virtually_all_is_no_online_event():
+    event = _extract("Notes\n\nVirtually every council has signed up, the delegates in the hall heard.\n").event
+    assert event.format == "in-person"

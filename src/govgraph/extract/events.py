@@ -7,6 +7,7 @@ sentences that tell of the event, and the document's metadata.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .context import _Context
 from .model import EventFact, Evidence
@@ -84,6 +85,7 @@ _DATE_LABELS = {"date", "when", "held on", "delivered", "delivered on", "date de
 _LABEL_NAMES = _EVENT_LABELS | _HOST_LABELS | _FORMAT_LABELS | _LOCATION_LABELS | _DATE_LABELS
 # a page's own dates, not the event's: "Published 28 June", "Posted on:", "Date modified:", "Last updated"
 _PUBLISHED = re.compile(r"\b(?:published|posted|updated|modified|reviewed|issued|last edited)\b", re.I)
+_YEAR_ONLY = re.compile(r"(?:\bin\s+|,\s+)((?:19|20)\d\d)\b(?!\s*[-–/]\s*\d)")
 _PAGE_DATE_KEYS = ("published", "date", "dcterms.issued", "article:published_time")
 _YEARLESS = (
     re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mn>{_MONTH})(?![\w.]|,?\s+\d)"),
@@ -127,6 +129,16 @@ _HOST_THANKED = re.compile(
     rf"(?:the\s+)?(?P<org>{_ORG_PHRASE})\s+for\s+(?:inviting|hosting|having|organising|organizing|bringing|"
     r"convening|putting on|arranging|welcoming)\b"
 )
+# "The Institute for Government hosted the event", "X organised this year's summit"
+_HOST_ACTIVE = re.compile(
+    rf"\b(?:The\s+)?(?P<org>{_ORG_PHRASE})(?:,?\s+(?:which|who))?\s+(?:hosted|organised|organized|convened|held|ran"
+    r"|put on)\s+"
+    r"(?:its|their|the|a|an|this)\s+(?:[\w’'-]{1,30}\s+){0,3}?(?i:conference|summit|event|forum|festival|seminar"
+    r"|lecture|webinar|panel|roundtable|workshop|session|showcase|meeting)s?\b"
+)
+_ACTIVE_VERB = re.compile(r"\b(?:hosted|organi[sz]ed|convened|held|ran|put on)\b")
+# "it is good to be here at the Institute for Government": where the speaker stands
+_HOST_HERE = re.compile(rf"\bhere\s+at\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})")
 # an event held on a body's premises or named as its own: "held in the Institute's conference room",
 # "the Government Digital Service's week of talks"
 _HOST_PREMISES = re.compile(rf"\b(?:held|here|hosted)\s+(?:in|at)\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s")
@@ -149,7 +161,8 @@ _NOT_HOST = re.compile(r"\b(?:media partner|sponsor|sponsored|in association wit
 _HYBRID = re.compile(r"\bhybrid\b|\bin[- ]person and online\b|\bonline and in[- ]person\b", re.I)
 _ONLINE = re.compile(
     r"\bonline (?:event|conference|seminar|session|only|conversation|meetup)\b|\bwebinars?\b|"
-    r"\bvirtual(?:ly)?\b|\b(?:held|took place|delivered|hosted|met) online\b|^online$|"
+    r"\bvirtual (?:event|conference|session|meeting|summit|forum)\b|"
+    r"\b(?:held|took place|delivered|hosted|met) (?:online|virtually)\b|^online$|"
     r"\b(?:via|on|over) (?:zoom|teams|video ?link)\b",
     re.I,
 )
@@ -159,7 +172,7 @@ _ONLY_ONLINE = re.compile(r"^(?:online|virtual|zoom|(?:microsoft )?teams|livestr
 # a room that also had a remote audience: "streamed live", "watching online", "joined us online"
 _STREAMED = re.compile(
     r"\b(?:live)?stream(?:ed|ing)?\b|\bwatching (?:online|from)\b|\bonline (?:viewers|audience|attendees)\b|"
-    r"\btuning in\b|\bjoin(?:ed|ing)? (?:us )?(?:online|remotely)\b|\band online\b",
+    r"\btuning in\b|\bjoin(?:ed|ing)? (?:us )?(?:online|remotely)\b",
     re.I,
 )
 # an audience in a place: "in this hall", "around 300 people came to Wellington", "at the Perth Concert Hall"
@@ -167,6 +180,8 @@ _IN_PERSON = re.compile(
     r"(?i:\bin[- ]person\b|\blive audience\b|\bmembers present\b|\bin attendance\b|\bfrom the floor\b|"
     r"\b(?:the|this|a|our) (?:full |packed )?(?:room|hall|auditorium|venue)\b|\bdelegates\b|\bpacked into\b)|"
     r"\b(?:came|come|coming|back|travelled|gathered) (?:to|in) (?!the\b)[A-Z][a-z]+|"
+    r"\b\d{1,4} (?:[A-Z][a-z]+ ){1,3}(?:Street|Road|Row|Square|Lane|Place|Avenue|Terrace|Gardens|Way)\b|"
+    r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|"
     r"\bat (?:the )?(?:[A-Z][\w’'-]*\s+){1,4}(?:Hall|Centre|Center|Theatre|Hotel|Arena|Wharf|Pavilion)\b|"
     r"\b(?:[Cc]onference|Summit|Forum|Festival|Expo|Showcase|[Ss]ummit|[Ff]orum)(?:\s+(?:19|20)\d\d)?\s+in\s+"
     r"(?!the\b)[A-Z][a-z]+"
@@ -311,7 +326,11 @@ def _event_date(ctx: _Context, labels: dict[str, tuple[str, Sentence]], referenc
     if candidates:
         return min(candidates, key=lambda c: (c[1], c[2]))[3:]
     if title and (year := re.search(r"\b((?:19|20)\d\d)\b", title)):
-        return year.group(1), None
+        return _yearless_date(ctx, references, year.group(1)) or (year.group(1), None)
+    for sentence in ctx.sentences:  # "IP Expo keynote, London, 2014", "spoke at the show in 2014"
+        if sentence.start not in references and (sentence.is_heading or _about_the_event(sentence.text)) and (
+                year := _YEAR_ONLY.search(sentence.text)) and not _is_page_date(sentence, None):
+            return year.group(1), sentence
     return None, None
 
 
@@ -326,8 +345,9 @@ def _is_page_date(sentence: Sentence, before: Sentence | None) -> bool:
 
 def _yearless_date(ctx: _Context, references: set[int], published: str) -> tuple[str, Sentence] | None:
     """"On 15 March", told of the event, in the year of the page's date (the year before if later)."""
-    parsed = parse_date(published)
-    if not parsed or parsed[1] == "year":
+    year_only = re.fullmatch(r"(?:19|20)\d\d", published)
+    parsed = parse_date(published) or ((published, "year") if year_only else None)
+    if not parsed:
         return None
     year = int(parsed[0][:4])
     for sentence in ctx.sentences:
@@ -358,11 +378,11 @@ def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]], speakers
     """The host's name and gazetteer key, and the sentence that names it."""
     if labelled := _first_label(labels, _HOST_LABELS):
         return *_host_name(ctx, labelled[0]), labelled[1]
-    if found := _host_in_text(ctx, (_HOST_TEXT, _HOST_SERIES), (_HOST_THANKED,)):
+    if found := _host_in_text(ctx, (_HOST_TEXT, _HOST_SERIES, _HOST_ACTIVE), (_HOST_THANKED,)):
         return found
     if named_host:
         return *_host_name(ctx, named_host), None
-    if found := _host_in_text(ctx, (_HOST_PREMISES, _HOST_OWN_EVENT)):
+    if found := _host_in_text(ctx, (_HOST_PREMISES, _HOST_OWN_EVENT), (_HOST_HERE,)):
         return found
     if title and (prefix := _EVENT_TAIL.sub("", title)) != title and _HOST_HEAD.search(prefix):
         return *_host_name(ctx, prefix), None
@@ -381,7 +401,8 @@ def _host_in_text(ctx: _Context, *groups: tuple[re.Pattern[str], ...]
             if _NOT_HOST.search(sentence.text):
                 continue
             for pattern in group:
-                if pattern in _POSSESSIVE_PATTERNS and not _has_possessive(sentence.text):
+                if (pattern in _POSSESSIVE_PATTERNS and not _has_possessive(sentence.text)) or (
+                        pattern is _HOST_ACTIVE and not _ACTIVE_VERB.search(sentence.text)):
                     continue  # each tries an organisation phrase from every capital: only where one can end
                 match = pattern.search(sentence.text)
                 if match and ctx.is_organisation(match.group("org")) and (  # "a system run by X" is no host
@@ -396,9 +417,9 @@ def _brand_owner(ctx: _Context, title: str) -> str | None:
     brand = title.split()[0]
     if brand in _NOT_NAME_WORDS or not re.fullmatch(r"[A-Z][a-z]{3,30}", brand):
         return None
-    owners = re.findall(rf"\b{brand}(?: [A-Z][\w&’'-]{{0,40}}){{1,3}}", ctx.document.text)
-    counts = {o: owners.count(o) for o in owners if not title.startswith(o)}
-    best = max(counts, key=lambda o: counts[o], default=None)
+    owners = Counter(o for o in re.findall(rf"\b{brand}(?: [A-Z][\w&’'-]{{0,40}}){{1,3}}", ctx.document.text)
+                     if not title.startswith(o))
+    best = max(owners, key=lambda o: owners[o], default=None)
     if best is None or not (ctx.is_organisation(best) or re.search(
             rf"{re.escape(best)} is an? [\w ]{{0,60}}?{_BODY_NOUN}", ctx.document.text)):
         return None
@@ -446,7 +467,7 @@ def _host_name(ctx: _Context, text: str) -> tuple[str | None, str | None]:
     name = _without_trailing_paren(text.split(", ")[0]).strip().rstrip(".,;")
     entry = ctx.lexicon.organisation_by_name.get(_norm_name(name))
     if entry is None:
-        return name, None
+        return re.sub(r"^the\s+", "", name), None
     if name in entry.abbreviations:  # "the LGA" is written out as the text or the gazetteer gives it in full
         return ctx.full_names.get(entry.key, entry.label), entry.key
     return re.sub(r"^the\s+", "", name), entry.key
@@ -463,7 +484,7 @@ def _event_format(ctx: _Context, labels: dict[str, tuple[str, Sentence]]) -> str
     if location := _first_label(labels, _LOCATION_LABELS):
         if _ONLY_ONLINE.match(location[0].strip()):
             return "online"  # "Location: Online", "Location: Zoom"
-        if _ONLINE.search(location[0]) or _STREAMED.search(location[0]):
+        if re.search(r"\b(?:online|virtual|zoom)\b", location[0], re.I) or _STREAMED.search(location[0]):
             return "hybrid"  # a place "and online", "and streamed live"
         texts.append(f"the venue {location[0]}")
     if any(_HYBRID.search(t) for t in texts):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .context import _Context
 from .text import _ENTITLED, _NOT_NAME_WORDS, NAME, Sentence, clean_name
@@ -30,19 +31,21 @@ _PAST = (r"(?:last (?:year|month|week|time|spring|summer|autumn|winter)|(?:\w+|\
          r" ago|earlier this (?:year|month)|in (?:19|20)\d\d|previously|in (?:January|February|March|April"
          r"|May|June|July|August|September|October|November|December))")
 # the speaker's own earlier talk: "when I spoke at this forum last year", "in one of my first speeches here"
+_I_SPOKE = (rf"\bI\s+(?:last\s+|first\s+)?(?:spoke|talked|gave\s+(?:a|my|the)\s+{_REF_NOUN})\s+"
+            r"(?:at|here|to\s+(?:this|you))\b")
 _OWN_EARLIER = re.compile(
-    rf"\bI\s+(?:last\s+|first\s+)?(?:spoke|talked|gave\s+(?:a|my|the)\s+{_REF_NOUN})\s+(?:at|here|to\s+(?:this|you))\b"
-    rf"[^.?!]{{0,100}}?\b{_PAST}\b(?P<rest>[^.?!]*)"
+    rf"{_I_SPOKE}[^.?!]{{0,100}}?\b{_PAST}\b(?P<rest>[^.?!]*)|\b(?i:{_PAST})\b[^.?!]{{0,40}}?{_I_SPOKE}(?P<after>[^.?!]*)"
 )
 _MY_EARLIER = re.compile(
-    rf"\b(?i:in|during|at|since|from)\s+(?:one\s+of\s+)?my\s+(?:very\s+)?(?i:first|last|previous|earlier|maiden)\s+"
-    rf"(?i:{_REF_NOUN})(?:e?s)?\b(?P<rest>[^.?!]*)"
+    r"(?:\b(?i:in|during|at|since|from)\s+(?:one\s+of\s+)?|(?<!is )(?<!['’]s )\b[Oo]ne\s+of\s+)my\s+"
+    rf"(?:very\s+)?(?i:first|last|previous|earlier|maiden)\s+(?i:{_REF_NOUN})(?:e?s)?\b(?P<rest>[^.?!]*)"
 )
 # someone else's talk recalled to listeners: "when NAME spoke at the X board meeting in May, what struck me"
 _OTHERS_TALK = re.compile(
-    rf"(?P<name>{NAME})\s+(?:spoke|speak|speaking|presented|present|talked|talk)\s+(?:at|to)\s+"
-    r"(?P<rest>[^.?!]{0,160})"
+    rf"(?P<name>{NAME})(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)|['’]s\s+{_REF_NOUN})"
+    r"\s+(?:at|to)\s+(?P<rest>[^.?!]{0,160})"
 )
+_WORD = re.compile(r"[\w’'-]+")
 _PAST_RE = re.compile(rf"\b{_PAST}\b")
 _AUDIENCE = re.compile(r"\b(?:I|me|my|we|us|our|you)\b")
 _SEE = re.compile(r"\(?\b[Ss]ee\s+(?:also\s+)?(?P<title>[A-Z][^.;()]{5,160}?)\s*(?:\)|\.|;|$)")
@@ -53,6 +56,7 @@ _QUOTED_TITLE = re.compile(r"[‘“\"](?P<title>[^’”\"]{4,160})[’”\"]")
 def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Sentence]]:
     """(speaker name or None for the document's own speaker, title, kind, sentence)."""
     refs: list[tuple[str | None, str | None, str, Sentence]] = []
+    counted: Counter[str] = Counter()  # the document's words, counted once when a recalled talk needs them
     for sentence in ctx.sentences:
         text = sentence.text
         match = _REFERENCE.search(text)
@@ -74,7 +78,7 @@ def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Se
             title = _ref_title(match.group("rest"))
             refs.append((clean_name(name) if name else None, title, "refers", sentence))
             continue
-        if found := _recalled_talk(ctx, sentence):
+        if found := _recalled_talk(ctx, sentence, counted):
             refs.append((*found, "refers", sentence))
             continue
         for see in _SEE.finditer(text):
@@ -94,7 +98,8 @@ def _ref_title(rest: str) -> str | None:
     return None
 
 
-def _recalled_talk(ctx: _Context, sentence: Sentence) -> tuple[str | None, str | None] | None:
+def _recalled_talk(ctx: _Context, sentence: Sentence,
+                   counted: Counter[str]) -> tuple[str | None, str | None] | None:
     """(speaker or None for the document's own, title) of a talk the speaker recalls to the audience.
 
     Another person's talk counts only when told to listeners ("I", "you") as past, and when that person is
@@ -102,7 +107,7 @@ def _recalled_talk(ctx: _Context, sentence: Sentence) -> tuple[str | None, str |
     """
     text = sentence.text
     if match := _OWN_EARLIER.search(text) or _MY_EARLIER.search(text):
-        return None, _named_title(match.group("rest"))
+        return None, _named_title(next((part for part in match.groupdict().values() if part), ""))
     match = _OTHERS_TALK.search(text)
     if not match or not _PAST_RE.search(match.group("rest")) or not _AUDIENCE.search(text):
         return None
@@ -113,7 +118,9 @@ def _recalled_talk(ctx: _Context, sentence: Sentence) -> tuple[str | None, str |
     if name is None:
         return None
     surname = name.split()[-1]
-    if ctx.document.text.count(surname) > text.count(surname):
+    if not counted:
+        counted.update(_WORD.findall(ctx.document.text))
+    if counted[surname] > _WORD.findall(text).count(surname):
         return None
     return name, _named_title(match.group("rest"))
 
