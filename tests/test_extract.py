@@ -586,3 +586,14 @@ def test_more_ways_of_recalling_a_talk(sentence, reference):
 def test_virtually_all_is_no_online_event():
     event = _extract("Notes\n\nVirtually every council has signed up, the delegates in the hall heard.\n").event
     assert event.format == "in-person"
+
+
+@pytest.mark.parametrize(
+    ("text", "pressure"),
+    [
+        ("Hundreds of small suppliers now sell to councils through G-Cloud.", "procurement"),
+        ("The last Spending Review asked every department for deeper savings.", "financial"),
+    ],
+)
+def test_a_name_that_is_the_pressure_itself_is_not_masked_as_a_proper_name(text, pressure):
+    assert pressure in _pressures(text)

@@ -153,7 +153,8 @@ PRESSURE_CUES: dict[str, tuple[tuple[float, tuple[str, ...]], ...]] = {
     "procurement": (
         (1.0, ("procur*", "tender|tenders|tendering|tendered", "outsourc*",
                "lock|locks|locked|locking in|into", "vendor|supplier lock*", "systems integrator*",
-               "sme|smes", "medium sized", "level playing field",
+               "sme|smes", "medium sized", "level playing field", "g cloud", "digital marketplace",
+               "digital outcomes and specialists",
                f"how ~ {_GOVERNMENT}|sector ~ buy|buys|bought|buying|purchas*|commission*|procur*|"
                "spend|spends",
                "buy|buys|buying|bought|purchas*|commission|commissions ~ "
@@ -202,9 +203,10 @@ _NOT_CUES = re.compile(
     r"\bsafety\s+nets?\b|\bhealth and safety\b",
     re.IGNORECASE,
 )
-# Fiscal events are named in capitals but name the pressure: "the Spending Review" is not a title to mask.
-_FISCAL_EVENT = re.compile(
-    r"\b(?:Comprehensive\s+)?Spending\s+Reviews?\b|\b(?:Autumn|Spring)\s+Statements?\b")
+# Names that are the pressure itself, fiscal events and buying frameworks: not proper names to mask.
+_PRESSURE_NAMES = re.compile(
+    r"\b(?:Comprehensive\s+)?Spending\s+Reviews?\b|\b(?:Autumn|Spring)\s+Statements?\b|"
+    r"\bG-Cloud\b|\bDigital\s+(?:Marketplace|Outcomes\s+and\s+Specialists)\b")
 _WORD = r"[A-Z][\w'’&.-]{0,30}"
 _PROPER_NAME = re.compile(
     rf"(?<![\w'’]){_WORD}(?:\s+(?:(?:of|and|for|the|on|in|to|&)\s+){{0,2}}{_WORD}){{1,10}}")
@@ -329,7 +331,7 @@ def _pressure_text(ctx: _Context, sentence: Sentence, event_title: str | None) -
     text = _HANDLE.sub(" ", text)
     text = _NOT_CUES.sub(" ", text)
     text = _QUOTED_TITLE.sub(lambda m: " " if _is_title(m, text) else m.group(0), text)
-    text = _FISCAL_EVENT.sub(lambda m: m.group(0).lower(), text)
+    text = _PRESSURE_NAMES.sub(lambda m: m.group(0).lower(), text)
     return _PROPER_NAME.sub(" ", text)
 
 

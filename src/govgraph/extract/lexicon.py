@@ -41,10 +41,6 @@ class Lexicon:
         return PhraseMatcher({k: phrases for k, (_, phrases) in self.themes.items()})
 
     @cached_property
-    def pressure_matcher(self) -> PhraseMatcher:
-        return PhraseMatcher({k: phrases for k, (_, phrases) in self.pressures.items()})
-
-    @cached_property
     def organisation_names(self) -> list[tuple[str, OrganisationEntry, bool]]:
         """(name or abbreviation, organisation, is abbreviation), longest name first."""
         items: list[tuple[str, OrganisationEntry, bool]] = []
