@@ -597,3 +597,10 @@ def test_virtually_all_is_no_online_event():
 )
 def test_a_name_that_is_the_pressure_itself_is_not_masked_as_a_proper_name(text, pressure):
     assert pressure in _pressures(text)
+
+
+def test_the_event_of_a_recalled_talk_is_not_this_one():
+    event = _extract("Notes\n\nWhen I spoke at the Old Town Digital Forum last year, I promised a platform.\n\n"
+                     "Ada Lovelace, Head of the Government Digital Service, spoke at the Riverside Data Summit.\n"
+                     ).event
+    assert event.title == "Riverside Data Summit"

@@ -192,7 +192,7 @@ _IN_PERSON = re.compile(
 def find_event(ctx: _Context, speakers: list[_Speaker], references: set[int]) -> tuple[EventFact, str | None]:
     """The event the speech was given at, and the speech's own title when the text gives one."""
     labels = _labelled_fields(ctx)
-    title, evidence, named_host = _event_title(ctx, labels, speakers)
+    title, evidence, named_host = _event_title(ctx, labels, speakers, references)
     date, date_sentence = _event_date(ctx, labels, references, title)
     host, host_key, host_sentence = _event_host(ctx, labels, speakers, title, named_host)
     fmt = _event_format(ctx, labels)
@@ -226,8 +226,8 @@ def _first_label(labels: dict[str, tuple[str, Sentence]], names: set[str]) -> tu
     return next((labels[n] for n in labels if n in names), None)
 
 
-def _event_title(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
-                 speakers: list[_Speaker]) -> tuple[str | None, Evidence | None, str | None]:
+def _event_title(ctx: _Context, labels: dict[str, tuple[str, Sentence]], speakers: list[_Speaker],
+                 references: set[int]) -> tuple[str | None, Evidence | None, str | None]:
     """The event's name, the sentence giving it, and the host its wording names ("X's annual Summit")."""
     if labelled := _first_label(labels, _EVENT_LABELS):
         return labelled[0].split(", ")[0].strip(), labelled[1].evidence, None
@@ -245,8 +245,10 @@ def _event_title(ctx: _Context, labels: dict[str, tuple[str, Sentence]],
             return match.group("event").strip(), sentence.evidence, None
         if match := _SESSION_HEADING.match(sentence.text):
             return match.group("title").strip(), sentence.evidence, None
-    for sentence in ctx.sentences:
-        if not sentence.is_heading and (found := _event_named_in(ctx, sentence.text)):
+    for sentence in ctx.sentences:  # not a sentence recalling another talk: its event is another one
+        if sentence.is_heading or sentence.start in references:
+            continue
+        if found := _event_named_in(ctx, sentence.text):
             return _with_year(ctx, found[0]), sentence.evidence, found[1]
     title = ctx.document.title
     if title:
