@@ -574,7 +574,8 @@ def test_a_year_alone_and_a_street_address():
     [
         ("Last year I spoke at this summit about forms.", ("Ada Lovelace", None)),
         ("One of my first speeches here was about forms.", ("Ada Lovelace", None)),
-        ("Some of you will remember Tobias Wren's talk at the county forum last spring.", ("Tobias Wren", None)),
+        ("Some of you will remember Tobias Wren's talk at the county forum last spring.",
+         ("Tobias Wren", None)),
     ],
 )
 def test_more_ways_of_recalling_a_talk(sentence, reference):
@@ -584,7 +585,8 @@ def test_more_ways_of_recalling_a_talk(sentence, reference):
 
 
 def test_virtually_all_is_no_online_event():
-    event = _extract("Notes\n\nVirtually every council has signed up, the delegates in the hall heard.\n").event
+    text = "Notes\n\nVirtually every council has signed up, the delegates in the hall heard.\n"
+    event = _extract(text).event
     assert event.format == "in-person"
 
 
@@ -600,7 +602,7 @@ def test_a_name_that_is_the_pressure_itself_is_not_masked_as_a_proper_name(text,
 
 
 def test_the_event_of_a_recalled_talk_is_not_this_one():
-    event = _extract("Notes\n\nWhen I spoke at the Old Town Digital Forum last year, I promised a platform.\n\n"
-                     "Ada Lovelace, Head of the Government Digital Service, spoke at the Riverside Data Summit.\n"
-                     ).event
+    text = ("Notes\n\nWhen I spoke at the Old Town Digital Forum last year, I promised a platform.\n\n"
+            "Ada Lovelace, Head of the Government Digital Service, spoke at the Riverside Data Summit.\n")
+    event = _extract(text).event
     assert event.title == "Riverside Data Summit"
