@@ -606,3 +606,43 @@ def test_the_event_of_a_recalled_talk_is_not_this_one():
             "Ada Lovelace, Head of the Government Digital Service, spoke at the Riverside Data Summit.\n")
     event = _extract(text).event
     assert event.title == "Riverside Data Summit"
+
+
+def _themes(text: str) -> set[str]:
+    return {t.key for t in _extract(text).themes}
+
+
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        ("Our caseworkers still copy every claim between four screens.", "tools-for-frontline-staff"),
+        ("Most residents now reach us from a smartphone, so we build mobile-first.", "mobile-services"),
+        ("Every team can reuse the same building blocks instead of starting again.",
+         "government-as-a-platform"),
+        ("Each new form is tested with users before it goes anywhere near a minister.",
+         "user-centred-services"),
+        ("Nobody should be asked the same question twice by two offices.", "once-only-principle"),
+        ("Fraudsters go after the weakest account they can find.", "cyber-security"),
+    ],
+)
+def test_themes_found_in_a_texts_own_words(text, theme):
+    assert theme in _themes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grace Hopper, Minister for Digital Economy and Skills, opened the morning.",
+        "Alan Turing is Chief Data Officer at the Ministry of Examples.",
+    ],
+)
+def test_a_theme_wording_inside_a_job_title_is_not_a_theme(text):
+    assert not _themes(text) & {"digital-economy", "digital-leadership-roles"}
+
+
+def test_a_theme_written_as_a_name_counts_inside_a_name():
+    assert "service-standard" in _themes("Each team is assessed against the Digital Service Standard.")
+
+
+def test_theme_wordings_in_a_page_menu_do_not_count():
+    assert "privacy-and-data-protection" not in _themes("Talk notes.\n\nHome | Privacy | Cookies | Terms\n")

@@ -306,7 +306,7 @@ def _compile(pattern: str) -> tuple[_Step, ...]:
 
 
 def _speaker_sentences(sentences: Iterable[Sentence]) -> Iterable[Sentence]:
-    """Sentences that can name a pressure: not programmes, labels, menus or "Related" lists."""
+    """Sentences that can name a pressure or a theme: not programmes, labels, menus or "Related" lists."""
     in_chrome = False
     for sentence in sentences:
         text = sentence.text
@@ -386,22 +386,36 @@ def _negated(raw: list[str], at: int) -> bool:
 def find_themes(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
     """The document's main themes: specific over general, frequent over passing, at most 8.
 
-    The event's own name is masked too: "Think Cloud for Digital Government" is not a theme.
+    The event's own name is masked too: "Think Cloud for Digital Government" is not a theme. Like
+    pressure cues, theme wordings do not count in programmes, menus and "Related" lists, nor inside
+    a capitalised name or job title ("Chief Data Officer", "Minister for Digital Economy") unless
+    the vocabulary writes that wording as a name itself ("Digital Service Standard"). Headings
+    are written in title case, so their capitals are not names.
     """
     counts: dict[str, int] = {}
     facts: dict[str, ConceptFact] = {}
-    lexicon = ctx.lexicon
-    for sentence in ctx.sentences:
-        text = _masked(ctx, sentence)
-        if event_title and len(event_title) > 3:
-            text = text.replace(event_title, " ")
-        for key in lexicon.theme_matcher.find(text):
+    for sentence in _speaker_sentences(ctx.sentences):
+        for key in _theme_keys(ctx, sentence, event_title):
             counts[key] = counts.get(key, 0) + 1
-            facts.setdefault(key, ConceptFact(key, lexicon.themes[key][0], sentence.evidence))
+            facts.setdefault(key, ConceptFact(key, ctx.lexicon.themes[key][0], sentence.evidence))
     found = set(facts)
-    specific = [k for k in found if not any(k in lexicon.broader.get(o, ()) for o in found)]
+    specific = [k for k in found if not any(k in ctx.lexicon.broader.get(o, ()) for o in found)]
     ranked = sorted(specific, key=lambda k: (-counts[k], facts[k].evidence.start, k))  # a total order
     return [facts[k] for k in ranked[:MAX_THEMES]]
+
+
+def _theme_keys(ctx: _Context, sentence: Sentence, event_title: str | None) -> set[str]:
+    """Themes a sentence names in its own words, and those whose names it writes as names."""
+    text = _masked(ctx, sentence)
+    if event_title and len(event_title) > 3:
+        text = text.replace(event_title, " ")
+    text = _HANDLE.sub(" ", text)
+    if sentence.is_heading and not _LABEL_LINE.match(text) and "(" not in text:
+        return ctx.lexicon.theme_matcher.find(text)
+    keys = ctx.lexicon.theme_matcher.find(_PROPER_NAME.sub(" ", text))
+    for name in _PROPER_NAME.finditer(text):
+        keys |= ctx.lexicon.theme_name_matcher.find(name.group(0))
+    return keys
 
 
 def _masked(ctx: _Context, sentence: Sentence) -> str:

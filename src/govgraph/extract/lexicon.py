@@ -41,6 +41,12 @@ class Lexicon:
         return PhraseMatcher({k: phrases for k, (_, phrases) in self.themes.items()})
 
     @cached_property
+    def theme_name_matcher(self) -> PhraseMatcher:
+        """Only the theme wordings that are names ("Local Digital Declaration"), to match in names."""
+        return PhraseMatcher({k: [p for p in phrases if p != p.lower()]
+                              for k, (_, phrases) in self.themes.items()})
+
+    @cached_property
     def organisation_names(self) -> list[tuple[str, OrganisationEntry, bool]]:
         """(name or abbreviation, organisation, is abbreviation), longest name first."""
         items: list[tuple[str, OrganisationEntry, bool]] = []
