@@ -646,3 +646,63 @@ def test_a_theme_written_as_a_name_counts_inside_a_name():
 
 def test_theme_wordings_in_a_page_menu_do_not_count():
     assert "privacy-and-data-protection" not in _themes("Talk notes.\n\nHome | Privacy | Cookies | Terms\n")
+
+
+def test_surname_and_capitals_turn_labels_find_the_full_name():
+    text = ("Oral evidence session\n\nMira Soltan is Head of Data at the Home Office.\n\n"
+            "CHAIR: What went wrong with the old system?\n\n"
+            "MS SOLTAN: The records were split across four databases, and none of them agreed.\n\n"
+            "CHAIR: And now?\n\nSoltan: We have one register, checked every night against the source.")
+    assert [s[0] for s in _speakers(text)] == ["Mira Soltan"]
+
+
+def test_a_peer_is_named_without_the_territorial_designation():
+    text = ("Witnesses\n\nI: Lord Dunmore of Kelso, Minister of State, Cabinet Office; Ada Fenn, Director of "
+            "Platforms, Government Digital Service.\n\nLORD DUNMORE OF KELSO: Thank you for having us.")
+    names = {s[0] for s in _speakers(text)}
+    assert names == {"Lord Dunmore", "Ada Fenn"}
+
+
+def test_a_speech_page_names_its_speaker_in_the_headings_above_the_text():
+    text = ("SPEECH\n\nTHE HON OLIVE GRANT MP\n\nMINISTER FOR CUSTOMER SERVICE\n\nCheck against delivery\n\n"
+            "Good morning. I want to talk about the services people use every day and how we make them simpler.")
+    assert _speakers(text) == [("Olive Grant", "Minister for Customer Service", None)]
+
+
+def test_a_byline_is_the_speaker_only_when_the_author_gave_the_talk():
+    talk = ("by Ruth Amis, Head of Content, Ministry of Justice\n\n"
+            "Last month I gave a short talk at a design meetup. This post is what I said, more or less.")
+    roundup = ("by Ruth Amis, Head of Content, Ministry of Justice\n\n"
+               "The meetup had three talks this month, and this post is what we learned from them.")
+    assert [s[0] for s in _speakers(talk)] == ["Ruth Amis"]
+    assert "Ruth Amis" not in {s[0] for s in _speakers(roundup)}
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("In conversation were Kofi Mensah (Chief Digital Officer, Home Office) and the Open Data Institute's "
+         "Lia Berg.", {("Kofi Mensah", "Chief Digital Officer", "Home Office"),
+                      ("Lia Berg", None, "Open Data Institute")}),
+        ("10:15 Closing keynote: Tam Reid (Director of Digital, Cabinet Office) on what comes next",
+         {("Tam Reid", "Director of Digital", "Cabinet Office")}),
+        ("With Noor Qadir, who leads service design at Leeds City Council, and Sam Hart, Head of Data at the "
+         "Home Office.", {("Noor Qadir", "leads service design", "Leeds City Council"),
+                          ("Sam Hart", "Head of Data", "Home Office")}),
+    ],
+)
+def test_panel_items_in_brackets_possessives_and_who_clauses(text, expected):
+    assert set(_speakers(text)) == expected
+
+
+def test_a_person_from_a_body_and_a_joined_speaker_are_speakers_but_an_introducer_is_not():
+    text = ("The evening was introduced by Pia Lund, director of the forum. First came Omar Haddad from "
+            "the Home Office, who spoke about passports. He was joined by Ines Roth, who leads identity "
+            "work at the Cabinet Office, for questions.")
+    names = {s[0] for s in _speakers(text)}
+    assert names == {"Omar Haddad", "Ines Roth"}
+
+
+def test_a_caption_names_a_speaker():
+    text = "Yara Bell speaking at the Services Summit\n\nThe summit drew a full hall this year, as ever."
+    assert [s[0] for s in _speakers(text)] == ["Yara Bell"]

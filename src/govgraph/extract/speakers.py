@@ -14,6 +14,7 @@ from .model import Evidence
 from .text import (
     _LABEL,
     _ORG_PHRASE,
+    _TERRITORY,
     HONORIFICS,
     NAME,
     PERSON,
@@ -23,6 +24,7 @@ from .text import (
     _trailing_paren,
     clean_name,
     person_name,
+    uncapped,
 )
 
 STRONG_VERBS = (
@@ -53,6 +55,11 @@ _WHO_LEADS = re.compile(
     r"^who\s+(?:leads|led|heads|headed|runs|ran|chairs|chaired|founded|directs|directed)\s+"
     r"(?P<org>.+?)(?:\s+as\s+(?:its|their|the)\s+(?P<role>.+))?$",
     re.I,
+)
+# "who leads data engineering at the X": the work is the role, the body after "at" the organisation
+_WHO_DOES_AT = re.compile(
+    r"^who\s+(?P<role>(?:leads|heads|runs|manages|oversees|directs|looks after)\s+[^,]{2,80}?)"
+    r"\s+(?:at|in|for|within)\s+(?:the\s+)?(?P<org>[A-Z][^,]{1,120})$"
 )
 _ROLE_AT = re.compile(r"^(?P<role>.+?)\s+(?:at|in|with|from)\s+(?:the\s+)?(?P<org>[A-Z].+)$")
 _ROLE_OF = re.compile(r"^(?P<role>.+?)\s+(?:of|for)\s+(?:the\s+)?(?P<org>[A-Z].+)$")
@@ -89,6 +96,46 @@ _PAREN_ROLE = re.compile(
     rf"(?P<name>{NAME})\s+\((?P<role>[^)]{{2,120}})\)\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
     rf"(?P<after>[^.]{{0,80}})"
 )
+# "Jane Roe from the Home Office, who talked about", "Jane Roe of Nesta spoke"
+_FROM_ORG = re.compile(
+    rf"(?P<name>{NAME})\s+(?:from|of|at)\s+(?:the\s+)?(?P<org>{_ORG_PHRASE}),?\s+(?:who\s+)?"
+    rf"(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b(?P<after>[^.]{{0,80}})"
+)
+# "the Open Data Institute's Jane Roe said": a body's person, with no title
+_ORG_NAME = re.compile(
+    rf"(?P<org>{_ORG_PHRASE})['’]s\s+(?P<name>{NAME}),?\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
+    rf"(?P<after>[^.]{{0,80}})"
+)
+# "She was joined (on stage) by Jane Roe, ROLE,": a second speaker of the session
+_JOINED_BY = re.compile(
+    rf"\bjoined\s+(?:on\s+(?:stage|the\s+panel)\s+)?by\s+(?P<name>{PERSON})"
+    rf"(?:,\s+(?P<role>[^,;.]{{2,120}}?)(?:,|\.|$))?"
+)
+# a photo caption: "Jane Roe speaking at X", "Jane Roe presenting to the conference"
+_CAPTION = re.compile(rf"^(?P<name>{PERSON})\s+(?:speaking|presenting|delivering|giving|addressing)\b")
+# a byline, "by Jane Roe, ROLE", that names the speaker only when the author says they gave the talk
+_BYLINE = re.compile(rf"^[Bb]y\s+(?P<name>{PERSON})(?:,\s+(?P<role>.{{2,160}}))?$")
+_OWN_TALK = re.compile(
+    r"\b(?:I\s+(?:gave|delivered|presented)\s+(?:a|the|my)\s+(?:\w+\s+){0,2}?"
+    rf"{_SPEECH_NOUN}|I\s+spoke\s+at|version\s+of\s+(?:my|that|the)\s+{_SPEECH_NOUN}"
+    rf"|text\s+of\s+(?:my|the)\s+{_SPEECH_NOUN}\s+I)\b"
+)
+# the marks of a speech page, before its text: "Check against delivery", "As delivered", "E&OE"
+_SPEECH_PAGE = re.compile(
+    r"^(?i:speech|remarks|transcript|speaking notes|check against delivery|as delivered"
+    r"|as prepared(?: for delivery)?|e&oe|keynote address)\b"
+)
+_LEADING_HON = re.compile(r"^(?:[Tt]he\s+)?(?:Rt\.?\s+|Right\s+)?(?:Hon\.?|Honourable)\s+")
+# "As Minister for X I", "As the Chief Executive of X, I": a first-person speaker's title
+_AS_TITLE = re.compile(
+    r"\b[Aa]s\s+(?:the\s+|an?\s+)?(?P<role>[A-Z][\w-]*(?:\s+(?:of|for|and|the|[A-Z][\w-]*)){0,6}?),?\s+I\b"
+)
+# a turn label: "MR ROE:", "JANE ROE:", "Roe:", "Dr Roe:", after a question number
+_SHORT_TURN = re.compile(
+    r"^(?:Q\d{1,4}\s+)?(?P<name>[A-Z][A-Z'’. -]{1,60}"
+    r"|(?:(?:Mr|Mrs|Ms|Miss|Dr|Professor|Lord|Baroness)\.?\s+)?[A-Z][a-z][\w'’-]{1,30})\s*:\s+\S"
+)
+_PEERAGE_WORDS = frozenset(["lord", "baroness", "lady", "viscount", "viscountess", "earl", "countess"])
 _BARE = re.compile(rf"(?P<name>{NAME})\s+(?P<verb>{STRONG_VERBS})\b(?P<after>[^.]{{0,80}})")
 _BY_NAME = re.compile(
     rf"\b{_SPEECH_NOUN}\s+(?:given\s+|delivered\s+|made\s+)?(?:by|from)\s+(?P<name>{PERSON})"
@@ -105,6 +152,11 @@ _SPEAKER_LABELS = {"speaker", "speakers", "presenter", "keynote", "keynote speak
 # people a page labels as running the session: never speakers, however much they say
 _CHAIR_LABELS = {"chair", "chairs", "chaired by", "moderator", "moderated by", "host", "hosted by",
                  "facilitator", "interviewer", "introduced by", "compere", "presenter and chair"}
+# a label that ends in a kind of talk: "Opening keynote:", "Closing panel:", "Fireside chat:"
+_SPEAKER_LABEL_END = re.compile(r"\b(?:keynote|speakers?|panel|panell?ists|fireside(?: chat)?|in conversation"
+                                r"|witness(?:es)?)$")
+# the time an agenda line opens with: "09:45", "10.30-11.00"
+_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*[-–]\s*\d{1,2}[:.]\d{2})?\s+")
 _LABEL_ONLY = re.compile(r"^(?P<label>[A-Z][\w ()-]{1,24}?)\s*:?$")
 # words that make a list item a job title rather than a person ("Chief Data Officer")
 _ROLE_WORDS = re.compile(
@@ -117,8 +169,9 @@ _ROLE_WORDS = re.compile(
 )
 # a sentence that lists who spoke: "On the panel were X, ROLE; Y, ROLE", "a session given by X and Y"
 _LIST_CUE = re.compile(
-    r"\b(?:(?:on the panel|the panel|panell?ists|speakers|line-?up|witnesses|speaking)\s+"
+    r"\b(?:(?:on the panel|the panel|panell?ists|speakers|line-?up|witnesses|speaking|in conversation)\s+"
     r"(?:were|was|are|included|includes|featured|features|will be)|(?:given|delivered|presented)\s+by"
+    r"|^(?:with|featuring)"
     r"|heard\s+(?:oral\s+|written\s+)?(?:evidence\s+)?from)"
     r"\s*:?\s+(?P<list>.+)$",
     re.I,
@@ -130,9 +183,15 @@ _CLAUSE_WORDS = frozenset(["The", "A", "An", "This", "That", "These", "Those", "
 _TURN = re.compile(rf"^(?P<name>{PERSON})(?:,\s+(?P<role>[^:\"“]{{2,120}}?))?\s*:\s+\S")
 # "Sam Roe of Nesta", "Sam Roe from the Home Office" as one item of a list
 _PERSON_OF = re.compile(rf"^(?P<name>{PERSON})\s+(?P<link>of|from|at)\s+(?:the\s+)?(?P<org>[A-Z].{{1,120}})$")
+# "the Open Data Institute's Sam Roe" as one item of a list
+_ORG_PERSON = re.compile(rf"^(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s+(?P<name>{PERSON})$")
+# "I: Jane Roe, ROLE; ...": the number of a panel of witnesses
+_PANEL_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2})[:.)]\s+")
+# what a listed person talks about, after their name and title: "on building X", "in conversation about X"
+_TOPIC_TAIL = re.compile(r"\s+(?:in conversation|on\s+(?=[a-z])|about\s+|discussing\s+)")
 _LINKED_BODY = re.compile(r"^(?:of|from|at)\s+(?P<org>.+)$")
 _CHAIRED = re.compile(
-    rf"\b(?:chaired|moderated|hosted|introduced|compered|facilitated)\s+by\s+(?P<name>{PERSON})"
+    rf"\b(?i:chaired|moderated|hosted|introduced|compered|facilitated)\s+by\s+(?P<name>{PERSON})"
     rf"|(?P<named>{PERSON})\s+\((?:Chair|chair|Moderator|moderator)\)"
 )
 # a heading that names the speaker before the kind of text: "Jane Roe – 2016 Speech on X",
@@ -180,6 +239,8 @@ def split_role(phrase: str, ctx: _Context) -> tuple[str | None, str | None]:
     phrase = _ROLE_HEAD.sub("", phrase.strip().rstrip(".,;:")).strip()
     if not phrase:
         return None, None
+    if (match := _WHO_DOES_AT.match(phrase)) and ctx.is_organisation(match.group("org")):
+        return match.group("role").strip(), match.group("org").strip()
     if match := _WHO_LEADS.match(phrase):
         role = match.group("role")
         return (role.strip() if role else None), match.group("org").strip()
@@ -253,13 +314,17 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
             pending = None
             found += _heading_speakers(sentence, ctx)
             continue
+        if pending == "speaker" and _PANEL_NUMBER.match(sentence.text):  # "Witnesses" / "I: Jane Roe, ..."
+            found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
+                      for e in _entries(sentence.text, ctx)]
+            continue
         pending = None
         labelled = _labelled(sentence, ctx, chairs)
         if labelled is not None:
             found += labelled
             continue
         found += _sentence_speakers(sentence, ctx)
-    found += _turn_speakers(ctx, chairs)
+    found += _turn_speakers(ctx, chairs) + _page_speakers(ctx)
     speakers = [s for s in _merge_speakers(found) if _norm_name(s.name) not in chairs]
     _fill_roles(speakers, ctx)
     return speakers
@@ -269,7 +334,8 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
     """Speakers a running sentence reports: "X, ROLE, said", "a talk by X", "On the panel were X, Y"."""
     found: list[_Speaker] = []
     inside_orgs = ctx.names_in_sentence.get(sentence.start, [])
-    patterns = (_POSSESSIVE, _ROLE_FIRST, _ORG_TITLE_FIRST, _TITLE_FIRST, _APPOSITIVE, _PAREN_ROLE, _BARE)
+    patterns = (_POSSESSIVE, _ROLE_FIRST, _ORG_TITLE_FIRST, _TITLE_FIRST, _APPOSITIVE, _PAREN_ROLE, _FROM_ORG,
+                _BARE)
     for pattern in patterns:
         for match in pattern.finditer(sentence.text):
             name = _trimmed_name(match.group("name"))
@@ -281,7 +347,14 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             role, org = _role_from_match(match, ctx)
             strength = 1 if _is_weak(match.group("verb")) else 2
             found.append(_Speaker(name, role, org, sentence.evidence, strength))
-    for match in _BY_NAME.finditer(sentence.text):
+    for match in _ORG_NAME.finditer(sentence.text):
+        org = re.sub(r"^(?:[Tt]he)\s+", "", match.group("org"))
+        if ctx.is_organisation(org) and (name := clean_name(match.group("name"))) and _verb_ok(
+            match.group("verb"), match.group("after")
+        ):
+            strength = 1 if _is_weak(match.group("verb")) else 2
+            found.append(_Speaker(name, None, org, sentence.evidence, strength))
+    for match in (*_BY_NAME.finditer(sentence.text), *_JOINED_BY.finditer(sentence.text)):
         name = person_name(match.group("name"))
         if name:
             role, org = split_role(match.group("role") or "", ctx)
@@ -310,14 +383,23 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
     roles: dict[str, tuple[str | None, str | None]] = {}
     last_of_block: dict[int, Sentence] = {s.block: s for s in ctx.sentences}
     previous: Sentence | None = None
+    surnames: dict[str, set[str]] | None = None  # built at the first short label, once
     for sentence in ctx.sentences:
         opens = previous is None or previous.block != sentence.block
-        if opens and not (previous and previous.text.endswith(":")) and (
-            match := _TURN.match(sentence.text)
-        ) and (name := person_name(match.group("name"))) and _norm_name(name) not in chairs:
+        previous, after_colon = sentence, previous is not None and previous.text.endswith(":")
+        if not opens or after_colon:
+            continue
+        role = None
+        if (match := _TURN.match(sentence.text)) and (name := person_name(match.group("name"))):
+            role = match.group("role")
+        elif short := _SHORT_TURN.match(sentence.text):
+            surnames = _full_names_by_surname(ctx) if surnames is None else surnames
+            name = _label_person(short.group("name"), surnames)
+        else:
+            continue
+        if name and _norm_name(name) not in chairs:
             turns.setdefault(name, []).append(sentence)
-            roles.setdefault(name, split_role(match.group("role") or "", ctx))
-        previous = sentence
+            roles.setdefault(name, split_role(role or "", ctx))
     speakers = []
     for name, opened in turns.items():
         asked = sum(last_of_block[s.block].text.endswith("?") for s in opened)
@@ -326,10 +408,57 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
     return speakers
 
 
+def _page_speakers(ctx: _Context) -> list[_Speaker]:
+    """The speaker a page names outside its sentences: the headings stacked above a speech's text
+    ("Speech", "THE HON JANE ROE MP", "MINISTER FOR X", "Check against delivery"), or the byline of a
+    post whose author says they gave the talk."""
+    found: list[_Speaker] = []
+    top = [s for s in ctx.sentences[:40] if s.is_heading]
+    first_text = next((s.start for s in ctx.sentences if not s.is_heading), None)
+    if first_text is not None:
+        top = [s for s in top if s.start < first_text]
+    if any(_SPEECH_PAGE.match(s.text) for s in top):
+        for number, sentence in enumerate(top):
+            text = uncapped(sentence.text)
+            if not re.fullmatch(PERSON, text) or not (name := person_name(_LEADING_HON.sub("", text))):
+                continue
+            after = uncapped(top[number + 1].text) if number + 1 < len(top) else ""
+            role, org = split_role(after, ctx) if _ROLE_WORDS.match(after) else (None, None)
+            found.append(_Speaker(name, role, org, sentence.evidence, 2))
+    if any(_OWN_TALK.search(s.text) for s in ctx.sentences):
+        for sentence in top[:12]:
+            if (byline := _BYLINE.match(sentence.text)) and (name := person_name(byline.group("name"))):
+                role, org = _role_and_org(re.split(r",\s+", byline.group("role") or ""), ctx)
+                found.append(_Speaker(name, role, org, sentence.evidence, 2))
+    return found
+
+
+def _full_names_by_surname(ctx: _Context) -> dict[str, set[str]]:
+    """The full names a document writes, by surname, so that a turn label "ROE:" finds Jane Roe."""
+    names: dict[str, set[str]] = {}
+    for sentence in ctx.sentences:
+        for match in re.finditer(NAME, sentence.text):
+            if (name := person_name(match.group(0))) and name.split()[0].lower() not in _PEERAGE_WORDS:
+                names.setdefault(name.split()[-1].lower(), set()).add(name)
+    return names
+
+
+def _label_person(label: str, surnames: dict[str, set[str]]) -> str | None:
+    """The person a short or all-capitals turn label names: its own full name, or the one full name in
+    the document with that surname ("MR ROE", "Roe", "Dr Roe")."""
+    text = uncapped(label.strip())
+    if (name := person_name(_LEADING_HON.sub("", text))) and len(name.split()) > 1:
+        return name
+    if len(text.split()) > 2:
+        return None
+    matches = surnames.get(text.split()[-1].lower(), set())
+    return next(iter(matches)) if len(matches) == 1 else None
+
+
 def _label_kind(label: str) -> str | None:
     """'speaker' for a label that introduces speakers, 'chair' for one that introduces a chair."""
     label = label.strip().lower()
-    if label in _SPEAKER_LABELS:
+    if label in _SPEAKER_LABELS or _SPEAKER_LABEL_END.search(label):
         return "speaker"
     if label in ("from", "published by"):
         return "from"
@@ -338,7 +467,7 @@ def _label_kind(label: str) -> str | None:
 
 def _labelled(sentence: Sentence, ctx: _Context, chairs: set[str]) -> list[_Speaker] | None:
     """Speakers from "Speaker: X, ROLE" or "Witnesses: X, ROLE, and Y, ROLE"; None if no such label."""
-    label = _LABEL.match(sentence.text)
+    label = _LABEL.match(_CLOCK.sub("", sentence.text))
     kind = _label_kind(label.group("label")) if label else None
     if label is None or kind is None:
         return None
@@ -362,17 +491,26 @@ class _Entry:
 
 def _entries(text: str, ctx: _Context) -> list[_Entry]:
     """People in a list: "NAME: ROLE, ORG", or "NAME, ROLE, ORG; NAME, ROLE at ORG and NAME"."""
-    text = text.strip().rstrip(".;")
+    text = _PANEL_NUMBER.sub("", text.strip().rstrip(".;"))
+    if (topic := _TOPIC_TAIL.search(text)) and (entries := _entries(text[: topic.start()], ctx)):
+        return entries  # "Jane Roe (ROLE) on building X": the person, not the talk's subject
     if (colon := re.match(rf"^(?P<name>{PERSON})\s*:\s+(?P<rest>.+)$", text)) and (
         name := _as_person(colon.group("name"), ctx)
     ):
         return [_Entry(name, *_role_and_org([colon.group("rest")], ctx))]
     people: list[tuple[str, list[str]]] = []
     for segment in _segments(text, ctx):
-        if name := _as_person(segment, ctx):
+        paren = _trailing_paren(segment)
+        base = segment[: paren.start()] if paren else ""
+        if paren and not _as_person(paren.group(1), ctx) and (name := _as_person(base, ctx)):
+            people.append((name, re.split(r",\s+", paren.group(1))))  # "Jane Roe (ROLE, ORG)"
+        elif name := _as_person(segment, ctx):
             people.append((name, []))
         elif (of := _PERSON_OF.match(segment)) and (name := _as_person(of.group("name"), ctx)):
             people.append((name, [f"{of.group('link')} {of.group('org')}"]))
+        elif (owned := _ORG_PERSON.match(segment)) and (name := _as_person(owned.group("name"), ctx)):
+            people.append((name, [f"of {owned.group('org')}"]))
+
         elif people:
             people[-1][1].append(segment)
         else:
@@ -383,10 +521,10 @@ def _entries(text: str, ctx: _Context) -> list[_Entry]:
 def _segments(text: str, ctx: _Context) -> list[str]:
     """A list's items and their parts, split at "," and ";", and at "and" only before a person."""
     segments: list[str] = []
-    for piece in re.split(r"\s*;\s*(?:and\s+)?|,\s+(?:and\s+)?", text):
+    for piece in re.split(r"\s*;\s*(?:and\s+)?|,\s+(?:and\s+)?(?![^()]{0,120}\))", text):
         head, sep, tail = piece.rpartition(" and ")
         joined = f"{head.rsplit(' ', 1)[-1]} and {tail}"  # "Science and Economic Development Canada"
-        if sep and head and _as_person(tail, ctx) and not any(
+        if sep and head and (_as_person(tail, ctx) or _ORG_PERSON.match(tail)) and not any(
             joined in name for names in ctx.names_in_sentence.values() for name in names
         ):
             segments += [head.strip(), tail.strip()]
@@ -398,6 +536,7 @@ def _segments(text: str, ctx: _Context) -> list[str]:
 def _as_person(text: str, ctx: _Context) -> str | None:
     """The person a list item names, or None for a job title, an organisation or other words."""
     text = re.sub(r"\s*\([^)]{0,60}\)$", "", text.strip())  # "Lord X (Jane Roe)": the peer's own name
+    text = _TERRITORY.sub(r"\g<peer>", text)
     if not re.fullmatch(PERSON, text) or ctx.is_organisation(text):
         return None
     name = person_name(text)
@@ -422,7 +561,7 @@ def _role_and_org(parts: list[str], ctx: _Context) -> tuple[str | None, str | No
 def _chaired(text: str) -> set[str]:
     """People the text names as chairing or introducing: "chaired by X", "X (Chair)"."""
     names: set[str] = set()
-    if " by " not in text and "(" not in text:
+    if " by " not in text.lower() and "(" not in text:
         return names
     for match in _CHAIRED.finditer(text):
         if name := person_name(match.group("name") or match.group("named")):
@@ -466,7 +605,24 @@ def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
                 speaker.role, org = split_role(match.group("role"), ctx)
                 speaker.organisation = speaker.organisation or org
                 break
+    _heading_entry_roles(speakers, ctx)
     _first_person_roles(speakers, ctx)
+
+
+def _heading_entry_roles(speakers: list[_Speaker], ctx: _Context) -> None:
+    """A fuller title from a heading line that is only the speaker and it: "Jane Roe, ROLE, ORG"."""
+    wanting = {_norm_name(s.name): s for s in speakers if s.completeness() < 2}
+    for sentence in ctx.sentences if wanting else []:
+        text = sentence.text
+        if not sentence.is_heading or "," not in text or ":" in text or len(text) > 200:
+            continue
+        entries = _entries(sentence.text, ctx)
+        if len(entries) == 1 and _ROLE_WORDS.search(entries[0].role or "") and (
+            speaker := wanting.get(_norm_name(entries[0].name))
+        ):
+            entry = entries[0]
+            if (entry.role is not None) + (entry.organisation is not None) > speaker.completeness():
+                speaker.role, speaker.organisation = entry.role, entry.organisation
 
 
 def _first_person_roles(speakers: list[_Speaker], ctx: _Context) -> None:
@@ -478,6 +634,11 @@ def _first_person_roles(speakers: list[_Speaker], ctx: _Context) -> None:
     for sentence in ctx.sentences:
         if speaker.role is None and (match := _AS_ROLE.search(sentence.text)):
             speaker.role = match.group("role")[:1].upper() + match.group("role")[1:]
+        if speaker.role is None and (match := _AS_TITLE.search(sentence.text)) and _ROLE_WORDS.match(
+            match.group("role")
+        ):
+            speaker.role, org = split_role(match.group("role"), ctx)
+            speaker.organisation = speaker.organisation or org
         if speaker.organisation is None and (org := _first_person_org(sentence.text, ctx)):
             speaker.organisation = org
     if speaker.role and speaker.organisation is None:
@@ -497,7 +658,8 @@ def _role_from_match(match: re.Match[str], ctx: _Context) -> tuple[str | None, s
     if groups.get("run"):
         return _split_title_run(groups["run"])
     if groups.get("org"):
-        return groups["role"].strip(), groups["org"].strip()
+        role = groups.get("role")
+        return (role.strip() if role else None), groups["org"].strip()
     if groups.get("role"):
         return split_role(groups["role"], ctx)
     return None, None
@@ -505,6 +667,8 @@ def _role_from_match(match: re.Match[str], ctx: _Context) -> tuple[str | None, s
 
 def _heading_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
     text = sentence.text
+    if (caption := _CAPTION.match(text)) and (name := person_name(caption.group("name"))):
+        return [_Speaker(name, None, None, sentence.evidence, 2)]
     matches = [p.match(text) for p in (_HEADING_SPEAKER, _HEADING_ON, _HEADING_AT, _HEADING_NAME_SPEECH)]
     if kind := _SPEECH_TEXT.search(text):
         matches += _HEADING_FOR.finditer(text, kind.end())

@@ -110,10 +110,32 @@ HONORIFICS = (r"(?:(?:[Tt]he\s+)?(?:Rt\.?\s+|Right\s+)?(?:Hon\.?|Honourable)|Sir
 PERSON = rf"(?:{HONORIFICS}\s+){{0,3}}{NAME}(?:\s+{POST_NOMINALS}\b){{0,4}}"
 
 
+# a peerage's territorial designation: "Baroness Roe of Ardmore" is named "Baroness Roe"
+_TERRITORY = re.compile(
+    r"\b(?P<peer>(?:Lord|Baroness|Lady|Viscount|Viscountess|Earl|Countess)\s+[A-Z][\w'’-]{1,30})"
+    r"\s+of\s+[A-Z][\w'’-]{1,30}(?:\s+[A-Z][\w'’-]{1,30}){0,2}$"
+)
+_SMALL_WORDS = frozenset(["of", "for", "and", "the", "at", "on", "in"])
+_POST_NOMINAL_WORD = re.compile(rf"^{POST_NOMINALS}$")
+
+
+def uncapped(text: str) -> str:
+    """An all-capitals label or heading in the case a name is written: "THE HON JANE ROE MP"."""
+    words = []
+    for number, word in enumerate(text.split()):
+        if _POST_NOMINAL_WORD.match(word) or not word.isupper():
+            words.append(word)
+        elif number and word.lower() in _SMALL_WORDS:
+            words.append(word.lower())
+        else:
+            words.append("-".join(part.capitalize() for part in word.split("-")))
+    return " ".join(words)
+
+
 @lru_cache(maxsize=4096)  # nameparser is the slow step, and a speaker's name recurs through a page
 def person_name(text: str) -> str | None:
     """A speaker's name as annotated: titles and post-nominals dropped (nameparser), a peer's kept."""
-    text = _POST_NOMINALS.sub("", text.strip().rstrip(".,;:"))
+    text = _TERRITORY.sub(r"\g<peer>", _POST_NOMINALS.sub("", text.strip().rstrip(".,;:")))
     parsed = HumanName(text)
     titles = parsed.title.split()
     if titles and titles[-1].lower() in _PEERAGE and parsed.last and not parsed.first:
