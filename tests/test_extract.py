@@ -665,7 +665,7 @@ def test_a_peer_is_named_without_the_territorial_designation():
 
 def test_a_speech_page_names_its_speaker_in_the_headings_above_the_text():
     text = ("SPEECH\n\nTHE HON OLIVE GRANT MP\n\nMINISTER FOR CUSTOMER SERVICE\n\nCheck against delivery\n\n"
-            "Good morning. I want to talk about the services people use every day and how we make them simpler.")
+            "Good morning. I want to talk about the services people use every day and how to simplify them.")
     assert _speakers(text) == [("Olive Grant", "Minister for Customer Service", None)]
 
 
@@ -681,8 +681,8 @@ def test_a_byline_is_the_speaker_only_when_the_author_gave_the_talk():
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ("In conversation were Kofi Mensah (Chief Digital Officer, Home Office) and the Open Data Institute's "
-         "Lia Berg.", {("Kofi Mensah", "Chief Digital Officer", "Home Office"),
+        ("In conversation were Kofi Mensah (Chief Digital Officer, Home Office) and the Open Data "
+         "Institute's Lia Berg.", {("Kofi Mensah", "Chief Digital Officer", "Home Office"),
                       ("Lia Berg", None, "Open Data Institute")}),
         ("10:15 Closing keynote: Tam Reid (Director of Digital, Cabinet Office) on what comes next",
          {("Tam Reid", "Director of Digital", "Cabinet Office")}),
@@ -706,3 +706,11 @@ def test_a_person_from_a_body_and_a_joined_speaker_are_speakers_but_an_introduce
 def test_a_caption_names_a_speaker():
     text = "Yara Bell speaking at the Services Summit\n\nThe summit drew a full hall this year, as ever."
     assert [s[0] for s in _speakers(text)] == ["Yara Bell"]
+
+
+def test_remarks_of_a_named_person_above_the_text_with_the_title_below():
+    text = ("Remarks of Ivo Sand\n\nDirector of Digital Economy\n\nAs Prepared for Delivery\n\n"
+            "Good afternoon. Thank you for asking me to speak about the work of my office this year.\n\n"
+            "HOST: We have time for one question.\n\nQUESTION: What comes next?\n\n"
+            "SAND: More of the same, done faster and in the open.")
+    assert _speakers(text) == [("Ivo Sand", "Director of Digital Economy", None)]

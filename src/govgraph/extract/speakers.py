@@ -125,6 +125,7 @@ _SPEECH_PAGE = re.compile(
     r"^(?i:speech|remarks|transcript|speaking notes|check against delivery|as delivered"
     r"|as prepared(?: for delivery)?|e&oe|keynote address)\b"
 )
+_SPEECH_OF = re.compile(r"^(?i:remarks|speech|address|statement)\s+(?:of|by)\s+")
 _LEADING_HON = re.compile(r"^(?:[Tt]he\s+)?(?:Rt\.?\s+|Right\s+)?(?:Hon\.?|Honourable)\s+")
 # "As Minister for X I", "As the Chief Executive of X, I": a first-person speaker's title
 _AS_TITLE = re.compile(
@@ -204,7 +205,7 @@ _HEADING_NAME_SPEECH = re.compile(
 # Administrator Jane Roe", "Speech by Jane Roe at X"
 _SPEECH_TEXT = re.compile(r"\b(?i:notes|remarks|speech|address|text|keynote|lecture|statement)\b")
 _HEADING_FOR = re.compile(
-    rf"\b(?:for|by)\s+(?:the\s+)?(?P<name>(?:[A-Z][a-z]+\s+){{0,2}}{PERSON})(?:,\s+(?P<role>[^,]{{2,120}}?)(?:,|$))?"
+    rf"\b(?:for|by|of)\s+(?:the\s+)?(?P<name>(?:[A-Z][a-z]+\s+){{0,2}}{PERSON})(?:,\s+(?P<role>[^,]{{2,120}}?)(?:,|$))?"
 )
 # first person: the role from "my first speech as a minister", the body from "my department, the X"
 _AS_ROLE = re.compile(
@@ -419,7 +420,7 @@ def _page_speakers(ctx: _Context) -> list[_Speaker]:
         top = [s for s in top if s.start < first_text]
     if any(_SPEECH_PAGE.match(s.text) for s in top):
         for number, sentence in enumerate(top):
-            text = uncapped(sentence.text)
+            text = _SPEECH_OF.sub("", uncapped(sentence.text))
             if not re.fullmatch(PERSON, text) or not (name := person_name(_LEADING_HON.sub("", text))):
                 continue
             after = uncapped(top[number + 1].text) if number + 1 < len(top) else ""
