@@ -714,3 +714,9 @@ def test_remarks_of_a_named_person_above_the_text_with_the_title_below():
             "HOST: We have time for one question.\n\nQUESTION: What comes next?\n\n"
             "SAND: More of the same, done faster and in the open.")
     assert _speakers(text) == [("Ivo Sand", "Director of Digital Economy", None)]
+
+
+def test_a_title_nameparser_does_not_know_stays_out_of_the_heading_name():
+    text = ("Speech by Executive Vice-President Rosa Tamm at the Data Forum\n\nCheck against delivery\n\n"
+            "Good morning. It is a pleasure to open the forum again this year.")
+    assert _speakers(text) == [("Rosa Tamm", "Executive Vice-President", None)]

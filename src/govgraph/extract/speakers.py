@@ -205,7 +205,7 @@ _HEADING_NAME_SPEECH = re.compile(
 # Administrator Jane Roe", "Speech by Jane Roe at X"
 _SPEECH_TEXT = re.compile(r"\b(?i:notes|remarks|speech|address|text|keynote|lecture|statement)\b")
 _HEADING_FOR = re.compile(
-    rf"\b(?:for|by|of)\s+(?:the\s+)?(?P<name>(?:[A-Z][a-z]+\s+){{0,2}}{PERSON})(?:,\s+(?P<role>[^,]{{2,120}}?)(?:,|$))?"
+    rf"\b(?:for|by|of)\s+(?:the\s+)?(?P<name>(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){{0,2}}{PERSON})(?:,\s+(?P<role>[^,]{{2,120}}?)(?:,|$))?"
 )
 # first person: the role from "my first speech as a minister", the body from "my department, the X"
 _AS_ROLE = re.compile(
@@ -677,7 +677,19 @@ def _heading_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
         if match and (name := person_name(match.group("name"))):
             role, org = split_role(match.groupdict().get("role") or "", ctx)
             return [_Speaker(name, role, org, sentence.evidence, 2)]
+        if match and (titled := _titled_name(match.group("name"))):
+            return [_Speaker(titled[1], titled[0], None, sentence.evidence, 2)]
     return []
+
+
+def _titled_name(words: str) -> tuple[str, str] | None:
+    """("Executive Vice-President", "Jane Roe") from a title written before a name, which nameparser
+    does not know as a title."""
+    parts = words.split()
+    if len(parts) < 3 or not _ROLE_WORDS.search(title := " ".join(parts[:-2])):
+        return None
+    name = person_name(" ".join(parts[-2:]))
+    return (title, name) if name else None
 
 
 def _merge_speakers(found: list[_Speaker]) -> list[_Speaker]:
