@@ -250,8 +250,11 @@ def _damaged_stores(tmp_path: Path) -> dict[str, Path]:
     other = tmp_path / "other"
     other.mkdir()
     (other / "notes.txt").write_text("mine")
+    broken = tmp_path / "broken-pyoxigraph"
+    broken.mkdir()
+    (broken / "CURRENT").write_text("not a RocksDB manifest name\n")
     return {"a file": a_file, "a damaged manifest": garbled, "a missing generation": missing,
-            "a folder of other files": other}
+            "a folder of other files": other, "a broken pyoxigraph store": broken}
 
 
 @pytest.mark.parametrize("command", [["serve", "--port", "0"], ["stats"], ["query", "speech-timeline"]])

@@ -109,7 +109,10 @@ class EmbeddedStore:
         """Open generation `number` read-only (0: no data yet), holding its reader lock."""
         for _attempt in range(READ_ONLY_ATTEMPTS):
             if number == _FOREIGN:
-                self._store = _open_read_only(self.path)
+                try:
+                    self._store = _open_read_only(self.path)
+                except OSError as exc:
+                    raise StoreError(f"cannot open the pyoxigraph store at {self.path}: {exc}") from None
                 break
             if number == 0:
                 self._store = ox.Store()  # nothing published yet: an empty store in memory
