@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .context import _ORG_WORDS, _Context
 from .model import Evidence
@@ -589,18 +590,10 @@ def _metadata_speakers(ctx: _Context) -> list[_Speaker]:
 def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
     """A role and body for speakers found without one, from where the text names them with it."""
     for speaker in [s for s in speakers if s.role is None][:12]:
-        name = re.escape(speaker.name)
-        after = re.compile(
-            rf"{name}(?:\s+{POST_NOMINALS}){{0,4}}(?:\s*\([^)]{{1,60}}\))?,\s+"
-            rf"(?P<role>(?:the\s+)?[A-Z][^,;]{{1,120}}?)(?:,|;|\.?$|\.\s)"
-        )
-        before = re.compile(
-            rf"(?P<role>{_ROLE_WORDS.pattern}(?:\s+(?:of|for|and|the|on|[A-Z][\w-]*)){{0,8}}?)"
-            rf"\s+(?:{HONORIFICS}\s+){{0,3}}{name}\b"
-        )
         for sentence in ctx.sentences:
             if speaker.name not in sentence.text:
                 continue
+            after, before = _role_patterns(speaker.name)
             match = after.search(sentence.text) or before.search(sentence.text)
             if match and _ROLE_WORDS.search(match.group("role")):
                 speaker.role, org = split_role(match.group("role"), ctx)
@@ -608,6 +601,21 @@ def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
                 break
     _heading_entry_roles(speakers, ctx)
     _first_person_roles(speakers, ctx)
+
+
+@lru_cache(maxsize=1024)
+def _role_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"NAME, ROLE," and "ROLE NAME" for one name, compiled once (names recur across documents)."""
+    escaped = re.escape(name)
+    after = re.compile(
+        rf"{escaped}(?:\s+{POST_NOMINALS}){{0,4}}(?:\s*\([^)]{{1,60}}\))?,\s+"
+        rf"(?P<role>(?:the\s+)?[A-Z][^,;]{{1,120}}?)(?:,|;|\.?$|\.\s)"
+    )
+    before = re.compile(
+        rf"(?P<role>{_ROLE_WORDS.pattern}(?:\s+(?:of|for|and|the|on|[A-Z][\w-]*)){{0,8}}?)"
+        rf"\s+(?:{HONORIFICS}\s+){{0,3}}{escaped}\b"
+    )
+    return after, before
 
 
 def _heading_entry_roles(speakers: list[_Speaker], ctx: _Context) -> None:
