@@ -251,12 +251,15 @@ class _Dictionary:
         return cues
 
 
-def find_pressures(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
-    """The pressures some sentence names, each with the first such sentence as evidence."""
+def find_pressures(ctx: _Context, spoken: list[tuple[Sentence, str]]) -> list[ConceptFact]:
+    """The pressures some sentence names, each with the first such sentence as evidence.
+
+    `spoken` is what spoken_sentences gives, worked out once for pressures and themes alike.
+    """
     dictionary = _pressure_dictionary(_label_key(ctx.lexicon.pressures))
     facts: dict[str, ConceptFact] = {}
-    for sentence in _speaker_sentences(ctx.sentences):
-        text = _pressure_text(ctx, sentence, event_title)
+    for sentence, own_words in spoken:
+        text = _pressure_text(own_words)
         for key, score in _scores(dictionary, text).items():
             if score >= PRESSURE_THRESHOLD and key not in facts:
                 facts[key] = ConceptFact(key, ctx.lexicon.pressures[key][0], sentence.evidence)
@@ -323,13 +326,21 @@ def _speaker_sentences(sentences: Iterable[Sentence]) -> Iterable[Sentence]:
         yield sentence
 
 
-def _pressure_text(ctx: _Context, sentence: Sentence, event_title: str | None) -> str:
-    """The sentence without the words a speaker does not say as their own: names, titles, tags."""
-    text = _masked(ctx, sentence)
-    if event_title and len(event_title) > 3:
-        text = text.replace(event_title, " ")
-    text = _HANDLE.sub(" ", text)
-    text = _NOT_CUES.sub(" ", text)
+def spoken_sentences(ctx: _Context, event_title: str | None) -> list[tuple[Sentence, str]]:
+    """The sentences that can name a pressure or a theme, each with its text less organisation
+    names, the event's own name (when longer than 3 characters) and @handles."""
+    spoken: list[tuple[Sentence, str]] = []
+    for sentence in _speaker_sentences(ctx.sentences):
+        text = _masked(ctx, sentence)
+        if event_title and len(event_title) > 3:
+            text = text.replace(event_title, " ")
+        spoken.append((sentence, _HANDLE.sub(" ", text)))
+    return spoken
+
+
+def _pressure_text(own_words: str) -> str:
+    """A spoken sentence's own words without the rest a speaker does not say as their own: titles, tags."""
+    text = _NOT_CUES.sub(" ", own_words)
     text = _QUOTED_TITLE.sub(lambda m: " " if _is_title(m, text) else m.group(0), text)
     text = _PRESSURE_NAMES.sub(lambda m: m.group(0).lower(), text)
     return _PROPER_NAME.sub(" ", text)
@@ -383,7 +394,7 @@ def _negated(raw: list[str], at: int) -> bool:
     return False
 
 
-def find_themes(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
+def find_themes(ctx: _Context, spoken: list[tuple[Sentence, str]]) -> list[ConceptFact]:
     """The document's main themes: specific over general, frequent over passing, at most 8.
 
     The event's own name is masked too: "Think Cloud for Digital Government" is not a theme. Like
@@ -394,8 +405,8 @@ def find_themes(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
     """
     counts: dict[str, int] = {}
     facts: dict[str, ConceptFact] = {}
-    for sentence in _speaker_sentences(ctx.sentences):
-        for key in _theme_keys(ctx, sentence, event_title):
+    for sentence, own_words in spoken:
+        for key in _theme_keys(ctx, sentence, own_words):
             counts[key] = counts.get(key, 0) + 1
             facts.setdefault(key, ConceptFact(key, ctx.lexicon.themes[key][0], sentence.evidence))
     found = set(facts)
@@ -404,12 +415,9 @@ def find_themes(ctx: _Context, event_title: str | None) -> list[ConceptFact]:
     return [facts[k] for k in ranked[:MAX_THEMES]]
 
 
-def _theme_keys(ctx: _Context, sentence: Sentence, event_title: str | None) -> set[str]:
-    """Themes a sentence names in its own words, and those whose names it writes as names."""
-    text = _masked(ctx, sentence)
-    if event_title and len(event_title) > 3:
-        text = text.replace(event_title, " ")
-    text = _HANDLE.sub(" ", text)
+def _theme_keys(ctx: _Context, sentence: Sentence, text: str) -> set[str]:
+    """Themes a sentence names in its own words (text, from spoken_sentences), and those whose names
+    it writes as names."""
     if sentence.is_heading and not _LABEL_LINE.match(text) and "(" not in text:
         return ctx.lexicon.theme_matcher.find(text)
     keys = ctx.lexicon.theme_matcher.find(_PROPER_NAME.sub(" ", text))

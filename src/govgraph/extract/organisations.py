@@ -28,6 +28,15 @@ _COUNTRY_WORDS = {
 }
 _COUNTRY_NAMED = {country: re.compile(rf"(?<![\w#@-])(?:{words})(?![\w-])")
                   for country, words in _COUNTRY_WORDS.items()}
+# Each of a country's words above holds one of these, so a document holding none skips its pattern.
+_COUNTRY_CLUES = {
+    "United States": ("United States", "U.S.", "US", "America"),
+    "Canada": ("Canad",),
+    "Australia": ("Australia",),
+    "New Zealand": ("New Zealand", "Aotearoa", "NZ"),
+    "European Union": ("EU", "Europe"),
+    "Estonia": ("Estonia",),
+}
 # A state, province or nation named before a department makes it that place's department.
 _PLACE = (
     r"Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
@@ -101,7 +110,8 @@ def _other_place_before(text: str, start: int, entry: OrganisationEntry) -> bool
 def _countries_named(ctx: _Context) -> set[str]:
     """The countries (and the EU) the document names in words."""
     text = ctx.document.text
-    return {country for country, pattern in _COUNTRY_NAMED.items() if pattern.search(text)}
+    return {country for country, pattern in _COUNTRY_NAMED.items()
+            if any(clue in text for clue in _COUNTRY_CLUES[country]) and pattern.search(text)}
 
 
 def _gazetteer_matches(ctx: _Context, sentence: Sentence
@@ -127,7 +137,8 @@ def _gazetteer_matches(ctx: _Context, sentence: Sentence
 def _place_body_matches(text: str) -> list[tuple[int, int, str]]:
     """Councils and NHS bodies named by their place, which no gazetteer can list in full."""
     found: list[tuple[int, int, str]] = []
-    for match in _COUNCIL.finditer(text):
+    # each pattern needs its word ("Council", "NHS"): a sentence without it skips the scan
+    for match in _COUNCIL.finditer(text) if "Council" in text else ():
         start, words = match.start(), (match.group("place") or "").split()
         while len(words) > 1 and _LEADING_WORD.fullmatch(words[0]):
             start = text.index(words[1], start + len(words[0]))
@@ -135,7 +146,7 @@ def _place_body_matches(text: str) -> list[tuple[int, int, str]]:
         if match.group("of") or not any(_NOT_A_PLACE.fullmatch(w) or _LEADING_WORD.fullmatch(w)
                                         for w in words):
             found.append((start, match.end(), text[start:match.end()]))
-    for match in _NHS_BODY.finditer(text):
+    for match in _NHS_BODY.finditer(text) if "NHS" in text else ():
         words = match.group(0).split()
         place = words[1] if words[0] == "NHS" else words[0]
         if not _NOT_NHS_PLACE.fullmatch(place):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..documents import Document
-from .concepts import find_pressures, find_themes
+from .concepts import find_pressures, find_themes, spoken_sentences
 from .context import _Context
 from .events import find_event
 from .lexicon import Lexicon
@@ -31,13 +31,14 @@ def extract(document: Document, lexicon: Lexicon) -> Extraction:
         for name, title, kind, sentence in raw_refs
     )
     speaker_facts = tuple(_speaker_fact(s, ctx) for s in speakers)
+    spoken = spoken_sentences(ctx, event.title)
     return Extraction(
         document=document,
         speech_title=speech_title or document.title or event.title or document.name,
         speakers=speaker_facts,
         event=event,
-        themes=tuple(find_themes(ctx, event.title)),
-        pressures=tuple(find_pressures(ctx, event.title)),
+        themes=tuple(find_themes(ctx, spoken)),
+        pressures=tuple(find_pressures(ctx, spoken)),
         departments=tuple(departments_from(ctx)),
         related_speeches=_unique_references(references),
     )

@@ -45,6 +45,12 @@ _OTHERS_TALK = re.compile(
     rf"(?P<name>{NAME})(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)|['’]s\s+{_REF_NOUN})"
     r"\s+(?:at|to)\s+(?P<rest>[^.?!]{0,160})"
 )
+# Words the patterns above cannot match without (they write them case-sensitively; "my" for
+# _MY_EARLIER), so that a sentence lacking them skips the search.
+_AFTER_GAVE_VERBS = ("gave", "delivered", "made")
+_OWN_EARLIER_VERBS = ("spoke", "talked", "gave")
+_OTHERS_TALK_WORDS = ("spoke", "speak", "present", "talk", "speech", "lecture", "keynote", "address",
+                      "remarks")
 _WORD = re.compile(r"[\w’'-]+")
 _PAST_RE = re.compile(rf"\b{_PAST}\b")
 _AUDIENCE = re.compile(r"\b(?:I|me|my|we|us|our|you)\b")
@@ -66,7 +72,7 @@ def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Se
             name = match.group("name") or match.group("owner")
             refs.append((clean_name(name) if name else None, _ref_title(match.group("rest")), kind, sentence))
             continue
-        match = _AFTER_GAVE.search(text)
+        match = _AFTER_GAVE.search(text) if _has_any(text, _AFTER_GAVE_VERBS) else None
         if match:
             who = match.group("who")
             name = None if who.lower() in ("he", "she", "they") else clean_name(who)
@@ -106,9 +112,10 @@ def _recalled_talk(ctx: _Context, sentence: Sentence,
     named nowhere else (a write-up names its own speaker again and again).
     """
     text = sentence.text
-    if match := _OWN_EARLIER.search(text) or _MY_EARLIER.search(text):
+    own = _OWN_EARLIER.search(text) if _has_any(text, _OWN_EARLIER_VERBS) else None
+    if match := own or (_MY_EARLIER.search(text) if "my" in text else None):
         return None, _named_title(next((part for part in match.groupdict().values() if part), ""))
-    match = _OTHERS_TALK.search(text)
+    match = _OTHERS_TALK.search(text) if _has_any(text, _OTHERS_TALK_WORDS) else None
     if not match or not _PAST_RE.search(match.group("rest")) or not _AUDIENCE.search(text):
         return None
     words = match.group("name").split()
@@ -123,6 +130,10 @@ def _recalled_talk(ctx: _Context, sentence: Sentence,
     if counted[surname] > _WORD.findall(text).count(surname):
         return None
     return name, _named_title(match.group("rest"))
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
 
 
 def _named_title(rest: str) -> str | None:
