@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import re
 import time
 
 import pytest
@@ -720,3 +721,15 @@ def test_a_title_nameparser_does_not_know_stays_out_of_the_heading_name():
     text = ("Speech by Executive Vice-President Rosa Tamm at the Data Forum\n\nCheck against delivery\n\n"
             "Good morning. It is a pleasure to open the forum again this year.")
     assert _speakers(text) == [("Rosa Tamm", "Executive Vice-President", None)]
+
+
+def test_every_country_word_holds_one_of_the_clues_that_let_its_search_be_skipped():
+    """A document without any of a country's clues skips its pattern: each word must hold a clue."""
+    from govgraph.extract.organisations import _COUNTRY_CLUES, _COUNTRY_NAMED, _COUNTRY_WORDS
+
+    assert set(_COUNTRY_CLUES) == set(_COUNTRY_WORDS)
+    for country, words in _COUNTRY_WORDS.items():
+        for word in words.split("|"):
+            literal = re.sub(r"\(\?<?[=!][^)]*\)", "", word).replace("\\", "")  # lookarounds and escapes
+            assert _COUNTRY_NAMED[country].search(f"the {literal} government"), (country, word)
+            assert any(clue in literal for clue in _COUNTRY_CLUES[country]), (country, word)
