@@ -3,7 +3,7 @@
     python bench/hardening.py [--quick] [--inputs N] [--kills K] [--seconds S]
 
 Bad input: seeded random and hostile documents go through `parse_document` and `extract_document`;
-each must load or be refused with govgraph's own error (DocumentError / ExtractionError), never
+each must load or be refused with govgraph's own error (DocumentError), never
 crash; then `govgraph build --keep-going` runs over a folder of them. Kills: builds of 120
 documents are SIGKILLed at random moments; after each, a reader must see the store as it was
 before the build or all of it, the store must validate, and the next writer must remove what the
@@ -48,7 +48,7 @@ import load
 from govgraph import layout
 from govgraph.build import extract_document
 from govgraph.documents import parse_document, read_document
-from govgraph.errors import DocumentError, ExtractionError
+from govgraph.errors import DocumentError
 from govgraph.namespaces import GG
 
 REPO = Path(__file__).resolve().parents[1]
@@ -293,7 +293,7 @@ def attempt(outcome: Outcome, name: str, work: Callable[[], object]) -> float:
     try:
         work()
         outcome.loaded += 1
-    except (DocumentError, ExtractionError) as exc:
+    except DocumentError as exc:
         outcome.refused += 1
         if not str(exc) or "\n" in str(exc):
             outcome.unclear += 1
@@ -349,7 +349,7 @@ def bomb_child(levels: int) -> None:
         document = parse_document(data, "bomb.md", "text/markdown")
         chars = max((len(v) for v in document.metadata.values()), default=0)
         outcome = "loaded"
-    except (DocumentError, ExtractionError):
+    except DocumentError:
         outcome = "refused"
     except Exception as exc:
         outcome = f"crashed ({type(exc).__name__})"
@@ -984,7 +984,7 @@ def extraction_child(joiner: str, size: int) -> None:
         try:
             extract_document(parse_document(data, "adversarial.txt", "text/plain"))
             outcome = "loaded"
-        except (DocumentError, ExtractionError):
+        except DocumentError:
             outcome = "refused"
         best = min(best, time.monotonic() - started)
         if best > 1.0:

@@ -23,7 +23,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, shown_name, slugify
-from .errors import DocumentError, ExtractionError, GovGraphError, StoreError
+from .errors import DocumentError, GovGraphError, StoreError
 from .extract import Extraction, Lexicon, extract
 from .gaps import extraction_gaps
 from .graph import ReferenceRow, SpeechRow, document_iri, extraction_triples, link_triples
@@ -149,7 +149,6 @@ def _load(paths: Iterable[str | Path], store: EmbeddedStore, report: BuildReport
           bulk: bool, document_seconds: float) -> None:
     """Prepare every document in the workers and write them batch by batch, or write nothing."""
     tasks = _tasks(iter_document_paths(paths), store.document_hashes(), max_bytes, document_seconds)
-    written: list[URIRef] = []
     replaced: list[URIRef] = []
     seen: dict[str, str] = {}
     batch: list[Prepared] = []
@@ -166,23 +165,22 @@ def _load(paths: Iterable[str | Path], store: EmbeddedStore, report: BuildReport
             seen[result.iri] = result.path
             batch.append(result)
         if len(batch) >= (batch_size or BATCH_DOCUMENTS) and (keep_going or not report.failures):
-            _write(store, batch, written, replaced, report, bulk)
+            _write(store, batch, replaced, report, bulk)
             batch = []
     if report.failures and not keep_going:
         raise BuildError(report.failures)
-    _write(store, batch, written, replaced, report, bulk)
+    _write(store, batch, replaced, report, bulk)
     store.move_staged(replaced)
 
 
-def _write(store: EmbeddedStore, batch: list[Prepared], written: list[URIRef], replaced: list[URIRef],
+def _write(store: EmbeddedStore, batch: list[Prepared], replaced: list[URIRef],
            report: BuildReport, bulk: bool) -> None:
     """One transaction (or bulk load) for a batch; the vocabulary goes in with the first."""
     if not batch:
         return
-    if not written and not replaced:
+    if not report.loaded:
         store.put_vocabulary(ontology_graph(), vocabulary_hash())
     store.put_nquads(b"".join(p.nquads for p in batch), bulk=bulk)
-    written.extend(URIRef(p.iri) for p in batch if not p.replaces)
     replaced.extend(URIRef(p.iri) for p in batch if p.replaces)
     report.loaded.extend(p.path for p in batch)
     report.gaps.update((p.path, p.gaps) for p in batch if p.gaps)
@@ -260,7 +258,7 @@ def _prepare(task: _Task) -> Prepared | Failure | _Unchanged:
             if task.previous_hash == document.content_hash:
                 return _Unchanged(task.path)
             extraction = extract_document(document)
-    except (DocumentError, ExtractionError) as exc:
+    except DocumentError as exc:
         return Failure(task.path, str(exc))
     except _TooSlow:
         message = f"reading and extraction took longer than {task.document_seconds:g} s"

@@ -21,10 +21,6 @@ class DocumentError(GovGraphError):
     """A document could not be read: empty, binary, mis-encoded, truncated or unreadable."""
 
 
-class ExtractionError(GovGraphError):
-    """A document was read but yields no speech (no speaker could be found)."""
-
-
 class StoreError(GovGraphError):
     """The store could not be opened, read or written."""
 
