@@ -30,9 +30,24 @@ def test_every_fact_about_the_speech_has_evidence():
         for obj in graph.objects(speech, predicate):
             evidence = [e for e in graph.subjects(RDF.subject, speech)
                         if (e, RDF.predicate, predicate) in graph and (e, RDF.object, obj) in graph]
-            assert len(evidence) == 1, (predicate, obj)
-            assert (evidence[0], GG.sourceDocument, doc) in graph
-            assert str(graph.value(evidence[0], GG.sentence)) in extract_file(BRACKEN).document.text
+            assert evidence, (predicate, obj)
+            for node in evidence:
+                assert (node, GG.sourceDocument, doc) in graph
+                assert str(graph.value(node, GG.sentence)) in extract_file(BRACKEN).document.text
+
+
+def test_every_sentence_naming_a_concept_is_its_evidence():
+    extraction = extract_file(BRACKEN)
+    graph = extraction_graph(extraction)
+    speech = speech_iri("ifg-2014-bracken-strategy-is-delivery")
+    for predicate, facts in ((GG.namesPressure, extraction.pressures), (GG.discusses, extraction.themes)):
+        for fact in facts:
+            obj = next(o for o in graph.objects(speech, predicate) if str(o).endswith("/" + fact.key))
+            sentences = {(str(graph.value(e, GG.sentence)), graph.value(e, GG.charStart).toPython())
+                         for e in graph.subjects(RDF.object, obj)
+                         if (e, RDF.predicate, predicate) in graph}
+            assert sentences == {(e.sentence, e.start) for e in fact.all_evidence}
+    assert any(fact.more for fact in extraction.themes), "the speech names some theme more than once"
 
 
 def test_iris_live_in_the_instance_namespace():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from .documents import slugify
-from .extract import Evidence, Extraction
+from .extract import ConceptFact, Evidence, Extraction
 from .gaps import GAP_NOTES, extraction_gaps
 from .namespaces import DCTERMS, FOAF, GG, ID, ORG, RDF, RDFS, SDO, SKOS, XSD
 
@@ -75,9 +75,18 @@ class _Builder:
         """Add a fact about the speech (or `s`) with a reified statement naming its sentence."""
         s = s or self.speech
         self.add(s, p, o)
-        if evidence is None:
-            return
-        digest = hashlib.sha1(f"{s}|{p}|{o}".encode()).hexdigest()[:16]
+        if evidence is not None:
+            self.evidence(s, p, o, evidence, f"{s}|{p}|{o}")
+
+    def concept(self, p: URIRef, o: URIRef, concept: ConceptFact) -> None:
+        """A concept fact with one evidence node per sentence that names it, the first as for any fact."""
+        self.fact(p, o, concept.evidence)
+        for more in concept.more:
+            self.evidence(self.speech, p, o, more, f"{self.speech}|{p}|{o}|{more.start}")
+
+    def evidence(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence, key: str) -> None:
+        """A reified statement of (s, p, o) naming the sentence, its IRI minted from `key`."""
+        digest = hashlib.sha1(key.encode()).hexdigest()[:16]
         ev = ID[f"evidence/{self.slug}/{digest}"]
         self.add(ev, RDF.type, GG.Evidence)
         self.add(ev, RDF.subject, s)
@@ -107,14 +116,14 @@ def extraction_triples(extraction: Extraction) -> set[Triple]:
     _speaker_triples(b, extraction)
     _event_triples(b, extraction)
     for theme in extraction.themes:
-        b.fact(GG.discusses, ID[f"theme/{theme.key}"], theme.evidence)
+        b.concept(GG.discusses, ID[f"theme/{theme.key}"], theme)
     for pressure in extraction.pressures:
-        b.fact(GG.namesPressure, ID[f"pressure/{pressure.key}"], pressure.evidence)
+        b.concept(GG.namesPressure, ID[f"pressure/{pressure.key}"], pressure)
     for dept in extraction.departments:
         org = organisation_iri(dept.key or None, dept.label)
         if not dept.key:
             _new_organisation(b, org, dept.label, GG.Department)
-        b.fact(GG.mentionsDepartment, org, dept.evidence)
+        b.concept(GG.mentionsDepartment, org, dept)
     _reference_triples(b, extraction)
     return b.triples
 

@@ -21,7 +21,7 @@ from functools import cache
 
 from .context import _Context
 from .lexicon import _raw_tokens, _stems, stem_tokens
-from .model import ConceptFact
+from .model import ConceptFact, Evidence
 from .text import Sentence
 
 MAX_THEMES = 8
@@ -257,14 +257,20 @@ def find_pressures(ctx: _Context, spoken: list[tuple[Sentence, str]]) -> list[Co
     `spoken` is what spoken_sentences gives, worked out once for pressures and themes alike.
     """
     dictionary = _pressure_dictionary(_label_key(ctx.lexicon.pressures))
-    facts: dict[str, ConceptFact] = {}
+    hits: dict[str, list[Evidence]] = {}
     for sentence, own_words in spoken:
         text = _pressure_text(own_words)
         for key, score in _scores(dictionary, text).items():
-            if score >= PRESSURE_THRESHOLD and key not in facts:
-                facts[key] = ConceptFact(key, ctx.lexicon.pressures[key][0], sentence.evidence)
+            if score >= PRESSURE_THRESHOLD:
+                hits.setdefault(key, []).append(sentence.evidence)
+    facts = [_concept(key, ctx.lexicon.pressures[key][0], found) for key, found in hits.items()]
     order = list(PRESSURE_CUES)
-    return sorted(facts.values(), key=lambda f: (f.evidence.start, order.index(f.key)))
+    return sorted(facts, key=lambda f: (f.evidence.start, order.index(f.key)))
+
+
+def _concept(key: str, label: str, evidence: list[Evidence]) -> ConceptFact:
+    """A concept with every sentence that named it, the first as its main evidence."""
+    return ConceptFact(key, label, evidence[0], tuple(evidence[1:]))
 
 
 _Labels = tuple[tuple[str, tuple[str, ...]], ...]
@@ -403,16 +409,14 @@ def find_themes(ctx: _Context, spoken: list[tuple[Sentence, str]]) -> list[Conce
     the vocabulary writes that wording as a name itself ("Digital Service Standard"). Headings
     are written in title case, so their capitals are not names.
     """
-    counts: dict[str, int] = {}
-    facts: dict[str, ConceptFact] = {}
+    hits: dict[str, list[Evidence]] = {}
     for sentence, own_words in spoken:
         for key in _theme_keys(ctx, sentence, own_words):
-            counts[key] = counts.get(key, 0) + 1
-            facts.setdefault(key, ConceptFact(key, ctx.lexicon.themes[key][0], sentence.evidence))
-    found = set(facts)
+            hits.setdefault(key, []).append(sentence.evidence)
+    found = set(hits)
     specific = [k for k in found if not any(k in ctx.lexicon.broader.get(o, ()) for o in found)]
-    ranked = sorted(specific, key=lambda k: (-counts[k], facts[k].evidence.start, k))  # a total order
-    return [facts[k] for k in ranked[:MAX_THEMES]]
+    ranked = sorted(specific, key=lambda k: (-len(hits[k]), hits[k][0].start, k))  # a total order
+    return [_concept(k, ctx.lexicon.themes[k][0], hits[k]) for k in ranked[:MAX_THEMES]]
 
 
 def _theme_keys(ctx: _Context, sentence: Sentence, text: str) -> set[str]:

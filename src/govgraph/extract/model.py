@@ -36,11 +36,21 @@ class EventFact:
 
 @dataclass(frozen=True)
 class ConceptFact:
-    """A theme, pressure or organisation found in the text, by its vocabulary key."""
+    """A theme, pressure or organisation found in the text, by its vocabulary key.
+
+    `evidence` is the sentence that first names it; `more` the other sentences that do, so a
+    reader can weigh how much of the speech is about it.
+    """
 
     key: str
     label: str
     evidence: Evidence
+    more: tuple[Evidence, ...] = ()
+
+    @property
+    def all_evidence(self) -> tuple[Evidence, ...]:
+        """Every sentence naming the concept, in the order of the text."""
+        return (self.evidence, *self.more)
 
 
 @dataclass(frozen=True)

@@ -225,5 +225,6 @@ def departments_from(ctx: _Context) -> list[ConceptFact]:
             continue
         full = [m for m in mentions if not m[1]]
         text, _, sentence = max(full, key=lambda m: len(m[0])) if full else mentions[0]
-        facts.append(ConceptFact(key if entry else "", text, sentence.evidence))
+        others = dict.fromkeys(m[2].evidence for m in mentions if m[2] is not sentence)
+        facts.append(ConceptFact(key if entry else "", text, sentence.evidence, tuple(others)))
     return facts
