@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from rdflib import URIRef
 from rdflib.compare import isomorphic
 
 from govgraph.build import extract_file
@@ -11,7 +12,7 @@ from govgraph.graph import (
     resolve_reference,
     speech_iri,
 )
-from govgraph.namespaces import GG, ID, RDF
+from govgraph.namespaces import GG, ID, RDF, SKOS
 
 from .conftest import DATA
 
@@ -73,3 +74,23 @@ def test_reference_resolution_needs_an_unambiguous_match():
     assert resolve_reference(untitled, speeches) == ID["speech/a"]
     unknown = ReferenceRow(ID["reference/z"], ID["speech/c"], "Nobody Known", "X", "refers", None)
     assert resolve_reference(unknown, speeches) is None
+
+
+def test_bodies_outside_the_gazetteer_are_typed_by_the_shape_of_their_name():
+    from govgraph.documents import parse_document
+    from govgraph.extract import extract
+    from govgraph.namespaces import ORGANISATION_TYPE
+    from govgraph.vocab import default_lexicon, ontology_graph
+
+    text = ("Speech by Jo Bloggs at the Places Summit.\n\n"
+            "Jo Bloggs, Head of Digital at Kelmscott District Council, said that Kelmscott District "
+            "Council and NHS Tayside had shared their booking platform with the Department for Education.")
+    extraction = extract(parse_document(text.encode(), "t.txt", "text/plain"), default_lexicon())
+    graph = extraction_graph(extraction)
+    types = {str(graph.value(o, GG.organisationType)): str(o) for o in graph.subjects(GG.organisationType, None)}
+    assert types == {
+        str(ORGANISATION_TYPE["local-authority"]): str(ID["organisation/kelmscott-district-council"]),
+        str(ORGANISATION_TYPE["public-body"]): str(ID["organisation/nhs-tayside"]),
+    }
+    vocabulary = ontology_graph()  # the types are concepts of the organisation-types scheme
+    assert all((URIRef(t), RDF.type, SKOS.Concept) in vocabulary for t in types)

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from .documents import slugify
 from .extract import ConceptFact, Evidence, Extraction
 from .gaps import GAP_NOTES, extraction_gaps
-from .namespaces import DCTERMS, FOAF, GG, ID, ORG, RDF, RDFS, SDO, SKOS, XSD
+from .namespaces import DCTERMS, FOAF, GG, ID, ORG, ORGANISATION_TYPE, RDF, RDFS, SDO, SKOS, XSD
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -123,6 +123,8 @@ def extraction_triples(extraction: Extraction) -> set[Triple]:
         org = organisation_iri(dept.key or None, dept.label)
         if not dept.key:
             _new_organisation(b, org, dept.label, GG.Department)
+            if dept.kind:  # a council or NHS body, known by the shape of its name
+                b.add(org, GG.organisationType, ORGANISATION_TYPE[dept.kind])
         b.concept(GG.mentionsDepartment, org, dept)
     _reference_triples(b, extraction)
     return b.triples

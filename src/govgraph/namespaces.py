@@ -23,6 +23,7 @@ from rdflib.namespace import (
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/govgraph/ontology")
 ID = Namespace("https://w3id.org/govgraph/id/")
+ORGANISATION_TYPE = Namespace(f"{ID}organisation-type/")  # the organisation-types scheme's concepts
 
 
 class GG(DefinedNamespace):
@@ -110,6 +111,7 @@ __all__ = [
     "LINKS_GRAPH",
     "ONTOLOGY_IRI",
     "ORG",
+    "ORGANISATION_TYPE",
     "OWL",
     "PREFIXES",
     "PRESSURE_SCHEME",

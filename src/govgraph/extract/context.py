@@ -14,6 +14,8 @@ from ..documents import Document
 from .lexicon import Lexicon
 from .text import Sentence, _norm_name, _without_trailing_paren
 
+Mention = tuple[str, bool, Sentence, "str | None"]  # words used, is abbreviation, where, kind when not listed
+
 _ORG_WORDS = re.compile(
     r"\b(?:Department|Ministry|Office|Service|Services|Agency|Authority|Commission|Council|"
     r"Institute|Foundation|Government|Executive|Treasury|Cabinet|Trust|Board|Unit|Directorate|"
@@ -31,14 +33,14 @@ class _Context:
     document: Document
     lexicon: Lexicon
     sentences: list[Sentence]
-    org_mentions: dict[str, list[tuple[str, bool, Sentence]]] = field(default_factory=dict)
+    org_mentions: dict[str, list[Mention]] = field(default_factory=dict)
 
     @cached_property
     def names_in_sentence(self) -> dict[int, list[str]]:
         """The organisation names in each sentence (by its start), each once however often it recurs."""
         found: dict[int, dict[str, None]] = {}
         for mentions in self.org_mentions.values():
-            for words, _, where in mentions:
+            for words, _, where, _ in mentions:
                 found.setdefault(where.start, {})[words] = None
         return {start: list(names) for start, names in found.items()}
 
@@ -48,7 +50,7 @@ class _Context:
         return {
             key: max(full, key=len)
             for key, mentions in self.org_mentions.items()
-            if (full := [m for m, is_abbr, _ in mentions if not is_abbr])
+            if (full := [m for m, is_abbr, _, _ in mentions if not is_abbr])
         }
 
     def is_organisation(self, text: str) -> bool:

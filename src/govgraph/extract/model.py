@@ -46,6 +46,7 @@ class ConceptFact:
     label: str
     evidence: Evidence
     more: tuple[Evidence, ...] = ()
+    kind: str | None = None  # for a body outside the gazetteer, its organisation type when the name shows it
 
     @property
     def all_evidence(self) -> tuple[Evidence, ...]:

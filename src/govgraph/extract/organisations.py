@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .context import _Context
+from .context import Mention, _Context
 from .lexicon import OrganisationEntry
 from .model import ConceptFact
 from .text import Sentence, _norm_name
@@ -134,9 +134,12 @@ def _gazetteer_matches(ctx: _Context, sentence: Sentence
     return found
 
 
-def _place_body_matches(text: str) -> list[tuple[int, int, str]]:
-    """Councils and NHS bodies named by their place, which no gazetteer can list in full."""
-    found: list[tuple[int, int, str]] = []
+LOCAL_AUTHORITY, PUBLIC_BODY = "local-authority", "public-body"  # keys of the organisation-type scheme
+
+
+def _place_body_matches(text: str) -> list[tuple[int, int, str, str]]:
+    """Councils and NHS bodies named by their place, which no gazetteer can list in full, with their kind."""
+    found: list[tuple[int, int, str, str]] = []
     # each pattern needs its word ("Council", "NHS"): a sentence without it skips the scan
     for match in _COUNCIL.finditer(text) if "Council" in text else ():
         start, words = match.start(), (match.group("place") or "").split()
@@ -145,12 +148,12 @@ def _place_body_matches(text: str) -> list[tuple[int, int, str]]:
             words = words[1:]
         if match.group("of") or not any(_NOT_A_PLACE.fullmatch(w) or _LEADING_WORD.fullmatch(w)
                                         for w in words):
-            found.append((start, match.end(), text[start:match.end()]))
+            found.append((start, match.end(), text[start:match.end()], LOCAL_AUTHORITY))
     for match in _NHS_BODY.finditer(text) if "NHS" in text else ():
         words = match.group(0).split()
         place = words[1] if words[0] == "NHS" else words[0]
         if not _NOT_NHS_PLACE.fullmatch(place):
-            found.append((*match.span(), match.group(0)))
+            found.append((*match.span(), match.group(0), PUBLIC_BODY))
     return found
 
 
@@ -169,25 +172,25 @@ def _linked_entry(words: str, entry: OrganisationEntry, is_abbr: bool, ctx: _Con
     return entry
 
 
-def _inside_place_body(start: int, end: int, places: list[tuple[int, int, str]],
+def _inside_place_body(start: int, end: int, places: list[tuple[int, int, str, str]],
                        starts: list[int]) -> bool:
     """Whether a gazetteer name is only a part of a longer council or NHS body's name ("NHS Fife")."""
     before = bisect_right(starts, start) - 1
     return before >= 0 and places[before][1] >= end and places[before][1] - places[before][0] > end - start
 
 
-def _generic_departments(text: str) -> list[tuple[int, int, str]]:
+def _generic_departments(text: str) -> list[tuple[int, int, str, str | None]]:
     """Departments and ministries not in the gazetteer, named up to a possessive ("X's Y")."""
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str, str | None]] = []
     for match in _GENERIC_DEPARTMENT.finditer(text):
         name = _POSSESSIVE.split(match.group(0), maxsplit=1)[0]
-        found.append((match.start(), match.start() + len(name), name))
+        found.append((match.start(), match.start() + len(name), name, None))
     return found
 
 
-def find_organisations(ctx: _Context) -> dict[str, list[tuple[str, bool, Sentence]]]:
-    """Gazetteer organisations named in the text: key -> (words used, is abbreviation, where)."""
-    mentions: dict[str, list[tuple[str, bool, Sentence]]] = {}
+def find_organisations(ctx: _Context) -> dict[str, list[Mention]]:
+    """Organisations named in the text, by gazetteer key (or "~name" when not listed) -> their mentions."""
+    mentions: dict[str, list[Mention]] = {}
     homonyms = ctx.lexicon.organisation_homonyms
     matches = [(sentence, _gazetteer_matches(ctx, sentence)) for sentence in ctx.sentences]
     countries = _countries_named(ctx) | {
@@ -196,7 +199,7 @@ def find_organisations(ctx: _Context) -> dict[str, list[tuple[str, bool, Sentenc
     }
     for sentence, found in matches:
         places = sorted(_place_body_matches(sentence.text))
-        starts = [start for start, _, _ in places]
+        starts = [place[0] for place in places]
         taken: list[tuple[int, int]] = []  # in order and apart, as the scan gives them
         for start, end, words, entry, is_abbr in found:
             linked = _linked_entry(words, entry, is_abbr, ctx, countries)
@@ -205,13 +208,13 @@ def find_organisations(ctx: _Context) -> dict[str, list[tuple[str, bool, Sentenc
             taken.append((start, end))
             text = re.sub(r"^the\s+", "", words)
             key = linked.key if linked else f"~{_norm_name(text)}"
-            mentions.setdefault(key, []).append((text, is_abbr, sentence))
+            mentions.setdefault(key, []).append((text, is_abbr, sentence, None))
         ends = [end for _, end in taken]
-        for start, end, text in _generic_departments(sentence.text) + places:
+        for start, end, text, kind in _generic_departments(sentence.text) + places:
             after = bisect_right(ends, start)  # the first gazetteer name ending after this one starts
             if (after < len(taken) and taken[after][0] < end) or _in_tag(sentence.text, start):
                 continue
-            mentions.setdefault(f"~{_norm_name(text)}", []).append((text, False, sentence))
+            mentions.setdefault(f"~{_norm_name(text)}", []).append((text, False, sentence, kind))
     return mentions
 
 
@@ -224,7 +227,7 @@ def departments_from(ctx: _Context) -> list[ConceptFact]:
         if entry is not None and not entry.is_government:
             continue
         full = [m for m in mentions if not m[1]]
-        text, _, sentence = max(full, key=lambda m: len(m[0])) if full else mentions[0]
+        text, _, sentence, kind = max(full, key=lambda m: len(m[0])) if full else mentions[0]
         others = dict.fromkeys(m[2].evidence for m in mentions if m[2] is not sentence)
-        facts.append(ConceptFact(key if entry else "", text, sentence.evidence, tuple(others)))
+        facts.append(ConceptFact(key if entry else "", text, sentence.evidence, tuple(others), kind))
     return facts
