@@ -347,3 +347,18 @@ class Listener:
         self._stop.set()
         self._thread.join()
         self.socket.close()
+
+
+@contextmanager
+def govgraph_server(store: Path, *options: str) -> Iterator[str]:
+    """``govgraph serve`` on ``store`` as a real process on a free port (with the given options, e.g.
+    ``--cors``); yields its endpoint URL, ``http://127.0.0.1:PORT/sparql``."""
+    folder = Path(store).parent
+    port = free_port()
+    command = [sys.executable, "-m", "govgraph", "serve", "--store", str(store), "--port", str(port)]
+    command += options
+    log = folder / f"govgraph-serve-{port}.log"
+    with _running(command, folder, log) as process:
+        url = f"http://127.0.0.1:{port}/sparql"
+        _wait_until_ready("govgraph serve", process, url, [log])
+        yield url

@@ -11,6 +11,7 @@ another site can read an answer unless `cors` names its origin.
 
 from __future__ import annotations
 
+import codecs
 import html
 import io
 import itertools
@@ -36,7 +37,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .namespaces import PREFIXES
-from .sparql_syntax import check_query
+from .sparql_syntax import check_query, tokens
 from .store import EmbeddedStore
 
 RESULT_TYPES = {  # media type -> pyoxigraph results format, first is the default
@@ -50,18 +51,48 @@ GRAPH_TYPES = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/ld+json": ox.RdfFormat.JSON_LD,
+    "text/n3": ox.RdfFormat.N3,
 }
-SHORT_NAMES = {
+# Other names for those types, in Accept or ?format=: the short names clients send (SPARQLWrapper's
+# format=json|xml|csv|tsv|turtle|n3|rdf+xml|json-ld) and generic XML and JSON, which mean the results
+# format for SELECT and ASK and the graph format for CONSTRUCT and DESCRIBE.
+RESULT_ALIASES = {
     "json": "application/sparql-results+json",
+    "application/json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
+}
+GRAPH_ALIASES = {
     "turtle": "text/turtle",
     "ttl": "text/turtle",
+    "application/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
+    "n3": "text/n3",
+    "text/rdf+n3": "text/n3",
+    "application/n3": "text/n3",
     "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "xml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "rdf+xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+    "json": "application/ld+json",
+    "json-ld": "application/ld+json",
     "jsonld": "application/ld+json",
+    "application/json": "application/ld+json",
+    "application/x-json+ld": "application/ld+json",
 }
-SPARQL_PATHS = ("/sparql", "/query")
+SPARQL_PATHS = ("/sparql", "/query")  # with or without a trailing slash
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+DATASET_PARAMETERS = {"default-graph-uri": "default_graphs", "named-graph-uri": "named_graphs"}  # -> QueryJob
+POST_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
+UTF8_NAMES = ("utf-8", "ascii")  # codec names of the charsets a request may declare (ASCII is UTF-8)
 DRAIN_LIMIT = 64 * 1024 * 1024  # oversized bodies up to this are read and dropped before the 413
 CHUNK_BYTES = 64 * 1024  # a worker sends its answer in pieces this big; the first decides the status
 FORM_ROWS = 1000  # rows (or triples) the form shows; /sparql gives them all
@@ -106,6 +137,30 @@ def memory_size(text: str) -> int:
 # ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class QueryJob:
+    """One query as the endpoint hands it to a worker: the text, how to answer, and its dataset.
+
+    `default_graphs` and `named_graphs` are the protocol's `default-graph-uri` and `named-graph-uri`:
+    when either is given they are the whole dataset (a list left out is empty), overriding FROM and
+    FROM NAMED; when neither is, the query's own FROM clauses define it, else the store's default
+    (every document's graph). `formats` are `?format=` values, which win over `accept` when known.
+    """
+
+    sparql: str
+    accept: str = ""
+    formats: tuple[str, ...] = ()
+    page: bool = False
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+    @property
+    def names_dataset(self) -> bool:
+        """True when the request gave default-graph-uri or named-graph-uri."""
+        return self.default_graphs is not None or self.named_graphs is not None
+
+
 def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
     """Answer queries from the pipe until it closes; move to the new generation when a build
     published one (the old one stays readable until this worker lets go of it)."""
@@ -113,7 +168,7 @@ def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
     store: EmbeddedStore | None = None
     while True:
         try:
-            sparql, accept, page = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return
         try:
@@ -121,7 +176,7 @@ def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
                 if store is not None:
                     store.close()
                 store = EmbeddedStore(path, read_only=True)
-            answer(store.engine, sparql, accept, conn, store.union, page)
+            answer(store.engine, job, conn, store.union)
         except SyntaxError as exc:
             conn.send(("error", 400, _one_line(f"malformed query: {exc}")))
         except MemoryError:
@@ -154,20 +209,45 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def answer(store: Any, sparql: str, accept: str, conn: Connection, union: bool, page: bool) -> None:
-    """Run one query over the deduplicated default graph and send it down the pipe as it is
-    serialised: in the negotiated format, or (`page`) as the form's HTML for the first rows."""
-    results = store.query(sparql, use_default_graph_as_union=union)
-    if page:
+def answer(store: Any, job: QueryJob, conn: Connection, union: bool) -> None:
+    """Run one query over its dataset and send it down the pipe as it is serialised: in the
+    negotiated format, or (`page`) as the form's HTML for the first rows. `union`: the store keeps
+    no deduplicated default graph, so the default dataset is the union of its named graphs."""
+    results = store.query(job.sparql, base_iri=job.base_iri, **dataset_options(job, union))
+    if job.page:
         output = _PipeWriter(conn, "text/html")
         output.write(_results_html(results).encode("utf-8"))
     elif isinstance(results, ox.QueryTriples):
-        output = _PipeWriter(conn, negotiate(accept, GRAPH_TYPES))
+        output = _PipeWriter(conn, _choose(job, GRAPH_TYPES, GRAPH_ALIASES))
         results.serialize(output, format=GRAPH_TYPES[output.media_type])
     else:
-        output = _PipeWriter(conn, negotiate(accept, RESULT_TYPES))
+        output = _PipeWriter(conn, _choose(job, RESULT_TYPES, RESULT_ALIASES))
         results.serialize(output, format=RESULT_TYPES[output.media_type])
     output.close()
+
+
+def dataset_options(job: QueryJob, union: bool) -> dict[str, Any]:
+    """pyoxigraph's dataset arguments for a job: the protocol's graphs exactly when it names any;
+    else the query's FROM / FROM NAMED (which pyoxigraph's union option would override), else the
+    store's default graph."""
+    if job.names_dataset:
+        return {
+            "default_graph": [ox.NamedNode(iri) for iri in job.default_graphs or ()],
+            "named_graphs": [ox.NamedNode(iri) for iri in job.named_graphs or ()],
+        }
+    if union and not declares_dataset(job.sparql):
+        return {"use_default_graph_as_union": True}
+    return {}
+
+
+def declares_dataset(sparql: str) -> bool:
+    """True when the query has a FROM or FROM NAMED clause (the keyword exists nowhere else)."""
+    return any(kind == "word" and token.upper() == "FROM" for kind, token, _end in tokens(sparql))
+
+
+def _choose(job: QueryJob, offered: dict[str, Any], aliases: dict[str, str]) -> str:
+    """The media type of the answer: the first known `?format=` value, else by the Accept header."""
+    return preferred(", ".join(job.formats), offered, aliases) or negotiate(job.accept, offered, aliases)
 
 
 class _PipeWriter:
@@ -235,12 +315,17 @@ def _cell(term: Any) -> str:
     return html.escape(_clip("" if term is None else getattr(term, "value", str(term)), FORM_CELL_CHARS))
 
 
-def negotiate(accept: str, offered: dict[str, Any]) -> str:
+def negotiate(accept: str, offered: dict[str, Any], aliases: dict[str, str] | None = None) -> str:
     """The offered media type the Accept header prefers (q-values honoured), else the default."""
+    return preferred(accept, offered, aliases or {}) or next(iter(offered))
+
+
+def preferred(accept: str, offered: dict[str, Any], aliases: dict[str, str]) -> str | None:
+    """The offered media type `accept` (media types, short names, q-values) prefers; None if none."""
     choices: list[tuple[float, int, str]] = []
     for position, item in enumerate(accept.split(",")):
         media, *params = [p.strip() for p in item.split(";")]
-        media = SHORT_NAMES.get(media, media).lower()
+        media = aliases.get(media.lower(), media.lower())
         quality = 1.0
         for param in params:
             if param.startswith("q="):
@@ -252,13 +337,9 @@ def negotiate(accept: str, offered: dict[str, Any]) -> str:
             continue
         if media in offered:
             choices.append((-quality, position, media))
-        elif media in ("*/*", "application/*", "text/*", "application/json"):
-            fallback = (
-                "application/sparql-results+json" if media == "application/json" else next(iter(offered))
-            )
-            if fallback in offered:
-                choices.append((-quality + 0.001, position, fallback))
-    return min(choices)[2] if choices else next(iter(offered))
+        elif media in ("*/*", "application/*", "text/*"):
+            choices.append((-quality + 0.001, position, next(iter(offered))))
+    return min(choices)[2] if choices else None
 
 
 class QueryStopped(QueryError):
@@ -305,9 +386,9 @@ class QueryWorkers:
         child.close()
         return process, parent
 
-    def run(self, sparql: str, accept: str, page: bool = False) -> Reply:
-        """The answer to one query (`page`: the form's HTML); its body streams from the worker, which
-        goes back to the pool when the body has been read, or is replaced if it is abandoned."""
+    def run(self, job: QueryJob) -> Reply:
+        """The answer to one query (`job.page`: the form's HTML); its body streams from the worker,
+        which goes back to the pool when the body has been read, or is replaced if it is abandoned."""
         try:
             process, conn = self._idle.get(timeout=self.settings.queue_timeout)
         except queue.Empty:
@@ -315,7 +396,7 @@ class QueryWorkers:
             return Reply(503, "text/plain", _once(busy), {"Retry-After": RETRY_AFTER})
         deadline = time.monotonic() + self.settings.timeout
         try:
-            conn.send((sparql, accept, page))
+            conn.send(job)
             kind, *payload = self._receive(process, conn, deadline)
         except (QueryStopped, OSError) as exc:
             stopped = exc if isinstance(exc, QueryStopped) else self._lost(process)
@@ -406,77 +487,129 @@ class _Handler(BaseHTTPRequestHandler):
         super().handle_one_request()
 
     def do_GET(self) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        params = urllib.parse.parse_qs(url.query)
-        if url.path == "/" and "query" not in params:
-            self._send(200, "text/html; charset=utf-8", _page("", None).encode("utf-8"))
-        elif url.path in (*SPARQL_PATHS, "/"):
-            self._dispatch(params, html_page=url.path == "/")
-        elif url.path == "/health":
-            self._send(200, "text/plain", b"ok")
-        else:
-            self._send(404, "text/plain", b"not found; the SPARQL endpoint is /sparql")
+        self._answer(self._get)
+
+    do_HEAD = do_GET  # the same status and headers; `_send` and `_respond` leave the body out
 
     def do_POST(self) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        if url.path not in (*SPARQL_PATHS, "/"):
-            self._send(404, "text/plain", b"not found; the SPARQL endpoint is /sparql")
-            return
+        self._answer(self._post)
+
+    def _answer(self, handle: Any) -> None:
+        """Run a method's handler on the request's URL; a refusal it raises is a one-line reply."""
+        try:
+            handle(urllib.parse.urlsplit(self.path))
+        except _Refused as refusal:
+            self._send(refusal.status, "text/plain", refusal.message.encode("utf-8"), refusal.headers)
+
+    def _get(self, url: urllib.parse.SplitResult) -> None:
+        path = _route(url.path)
+        if path == "/health":
+            self._send(200, "text/plain", b"ok")
+        elif path is None:
+            raise _Refused(404, "not found; the SPARQL endpoint is /sparql")
+        else:
+            params = _parameters(url.query)
+            if path == "/" and not params.keys() & {"query", "update"}:
+                self._send(200, "text/html; charset=utf-8", _page("", None).encode("utf-8"))
+            else:
+                self._dispatch(params, html_page=path == "/")
+
+    def _post(self, url: urllib.parse.SplitResult) -> None:
+        """A query in a form, or directly as application/sparql-query (UTF-8, its dataset in the URL)."""
+        path = _route(url.path)
+        if path in (None, "/health"):
+            self.close_connection = True  # its body is left unread
+            raise _Refused(404, "not found; the SPARQL endpoint is /sparql")
         body = self._body()
-        if body is None:
-            return
-        media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        params = urllib.parse.parse_qs(url.query)
-        if media == "application/sparql-update":
+        media, charset = _content_type(self.headers.get("Content-Type", ""))
+        params = _parameters(url.query)
+        if media == "application/sparql-update" or "update" in params:
             self._refuse_update()
         elif media == "application/sparql-query":
-            self._query(body.decode("utf-8", "replace"), params, html_page=False)
-        elif media in ("application/x-www-form-urlencoded", ""):
-            params.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
-            self._dispatch(params, html_page=url.path == "/")
+            if "query" in params:
+                raise _Refused(400, "a query both in the body and in the URL; send one")
+            self._query(_text(body, charset), params, html_page=False)
+        elif media == "application/x-www-form-urlencoded":
+            for name, values in _parameters(_text(body, charset)).items():
+                params.setdefault(name, []).extend(values)
+            self._dispatch(params, html_page=path == "/")
+        elif not media:
+            raise _Refused(415, f"a POST needs a Content-Type: {' or '.join(POST_TYPES)}")
         else:
-            self._send(415, "text/plain", f"unsupported content type {media}".encode())
+            raise _Refused(415, f"unsupported content type {media}; send {' or '.join(POST_TYPES)}")
 
     def _dispatch(self, params: dict[str, list[str]], html_page: bool) -> None:
-        """Protocol parameters from a URL or a form: an update is refused, a query answered."""
+        """Protocol parameters from a URL or a form: an update is refused, one query answered."""
+        queries = params.get("query", [])
         if "update" in params:
             self._refuse_update()
-        elif "query" not in params:
-            self._send(400, "text/plain", b"missing query parameter")
+        elif not queries:
+            raise _Refused(400, "missing query parameter")
+        elif len(queries) > 1:
+            raise _Refused(400, f"{len(queries)} query parameters; send exactly one")
         else:
-            self._query(params["query"][0], params, html_page=html_page)
+            self._query(queries[0], params, html_page=html_page)
 
     def do_PUT(self) -> None:
-        self._refuse_update()
+        self.close_connection = True  # the body is not read, so the connection cannot carry another request
+        self._answer(lambda _url: self._refuse_update())
 
     do_DELETE = do_PATCH = do_PUT
 
     def do_OPTIONS(self) -> None:
-        """A CORS preflight: the methods and headers a query may use, for an origin --cors allows."""
-        headers = {"Allow": "GET, POST, OPTIONS"}
+        """The methods the endpoint answers, and a CORS preflight for an origin --cors allows."""
+        headers = {"Allow": ALLOWED_METHODS, "Content-Length": "0"}
         if self._cors().get("Access-Control-Allow-Origin"):
             headers |= {
-                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Methods": "GET, HEAD, POST",
                 "Access-Control-Allow-Headers": "Content-Type, Accept",
                 "Access-Control-Max-Age": "600",
             }
         self._start(204, headers)
 
-    def _body(self) -> bytes | None:
+    def _body(self) -> bytes:
+        """The request body, sent with a Content-Length or chunked; 413 past --max-request-bytes."""
+        limit = self.server.settings.max_request_bytes
+        coding = self.headers.get("Transfer-Encoding", "").strip().lower()
+        if coding == "chunked":
+            return self._chunked_body(limit)
+        if coding:
+            self.close_connection = True
+            raise _Refused(501, f"unsupported Transfer-Encoding {coding}; send chunked or a Content-Length")
         try:
             length = int(self.headers.get("Content-Length", "0"))
         except ValueError:
             length = -1
-        if length < 0 or length > self.server.settings.max_request_bytes:
+        if length < 0 or length > limit:
             self.close_connection = True
             self._discard(length)  # a client still sending its body would see a reset, not the 413
-            self._send(
-                413,
-                "text/plain",
-                f"request body over {self.server.settings.max_request_bytes} bytes".encode(),
-            )
-            return None
+            raise _Refused(413, f"request body over {limit} bytes")
         return self.rfile.read(length)
+
+    def _chunked_body(self, limit: int) -> bytes:
+        """A body in chunks (each `size-in-hex CRLF data CRLF`, ended by a zero size and trailers).
+        The connection closes after a bad or oversized one: what follows it cannot be found."""
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";", 1)[0], 16)
+            except ValueError:
+                size = -1
+            if size < 0 or len(body) + size > limit:
+                self.close_connection = True
+                if size < 0:
+                    raise _Refused(400, "malformed chunked request body")
+                raise _Refused(413, f"request body over {limit} bytes")
+            if size == 0:
+                break
+            body += self.rfile.read(size)
+            if len(body) < size or self.rfile.readline(3).strip():
+                self.close_connection = True
+                raise _Refused(400, "malformed chunked request body")
+        while self.rfile.readline(8192).strip():  # trailer fields, which nothing here reads
+            pass
+        return bytes(body)
 
     def _discard(self, length: int) -> None:
         """Read and drop an oversized body, up to a bound, within what is left of the read timeout."""
@@ -491,19 +624,25 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     def _refuse_update(self) -> None:
-        self._send(403, "text/plain", b"this endpoint is read-only: updates are refused")
+        raise _Refused(403, "this endpoint is read-only: updates are refused", {"Allow": ALLOWED_METHODS})
 
     def _query(self, sparql: str, params: dict[str, list[str]], html_page: bool) -> None:
         if len(sparql.encode("utf-8")) > self.server.settings.max_request_bytes:
-            self._send(413, "text/plain", b"query too long")
-            return
+            raise _Refused(413, "query too long")
+        job = QueryJob(
+            sparql,
+            accept=self.headers.get("Accept", ""),
+            formats=tuple(params.get("format", ())),
+            page=html_page,
+            base_iri=self.server.base_iri,
+            **_dataset(params),
+        )
         try:
             check_query(sparql)  # SERVICE, and nesting the engine's parser would overflow on
         except QueryError as exc:
             reply = Reply(400, "text/plain", _once(str(exc).encode()))
         else:
-            accept = params.get("format", [self.headers.get("Accept", "")])[0]
-            reply = self.server.workers.run(sparql, accept, page=html_page)
+            reply = self.server.workers.run(job)
         if html_page:
             self._send_page(sparql, reply)
         else:
@@ -527,6 +666,11 @@ class _Handler(BaseHTTPRequestHandler):
         streaming = False
         with closing(reply.chunks):
             try:
+                if self.command == "HEAD":  # GET's headers, the length counted as the answer is read
+                    length = str(sum(len(chunk) for chunk in reply.chunks))
+                    headers = {"Content-Type": media, "Content-Length": length, **reply.headers}
+                    self._start(reply.status, headers)
+                    return
                 first = list(itertools.islice(reply.chunks, 2))
                 if len(first) < 2:
                     self._send(reply.status, media, b"".join(first), reply.headers)
@@ -562,8 +706,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status, HTTPStatus(status).phrase)
         for name, value in {**headers, **self._cors()}.items():
             self.send_header(name, value)
-        if status == 403:
-            self.send_header("Allow", "GET, POST")
         self.end_headers()
 
     def _cors(self) -> dict[str, str]:
@@ -576,6 +718,72 @@ class _Handler(BaseHTTPRequestHandler):
             return {}
         origin = self.headers.get("Origin", "")
         return {"Vary": "Origin"} | ({"Access-Control-Allow-Origin": origin} if origin in allowed else {})
+
+
+class _Refused(Exception):
+    """A request answered with an error status and one line before any query runs."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def _route(path: str) -> str | None:
+    """The page a request path names (a trailing slash makes no difference), or None."""
+    page = path.rstrip("/") or "/"
+    return page if page in (*SPARQL_PATHS, "/", "/health") else None
+
+
+def _parameters(text: str) -> dict[str, list[str]]:
+    """Protocol parameters of a URL query string or form body, each with all its values in order."""
+    try:
+        return urllib.parse.parse_qs(text, errors="strict")
+    except UnicodeDecodeError:
+        raise _Refused(400, "the request's parameters are not UTF-8") from None
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """A Content-Type header's media type (lower case, "" if none) and its charset parameter."""
+    media, *params = header.split(";")
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"')
+    return media.strip().lower(), charset
+
+
+def _text(body: bytes, charset: str | None) -> str:
+    """A request body as text: the protocol's requests are UTF-8, so another charset is a 415 (it is
+    not decoded as if it were UTF-8) and bytes that are not UTF-8 a 400."""
+    if charset is not None:
+        try:
+            codec = codecs.lookup(charset).name
+        except LookupError:
+            raise _Refused(415, f"unknown charset {_clip(charset, 40)!r}; send UTF-8") from None
+        if codec not in UTF8_NAMES:
+            raise _Refused(415, f"charset {_clip(charset, 40)} refused: SPARQL protocol requests are UTF-8")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Refused(400, "the request body is not UTF-8") from None
+
+
+def _dataset(params: dict[str, list[str]]) -> dict[str, tuple[str, ...] | None]:
+    """default-graph-uri and named-graph-uri, as QueryJob's fields (None when not given); each must
+    be an absolute IRI."""
+    dataset: dict[str, tuple[str, ...] | None] = {}
+    for parameter, field_name in DATASET_PARAMETERS.items():
+        values = params.get(parameter)
+        for iri in values or ():
+            try:
+                ox.NamedNode(iri)
+            except ValueError:
+                raise _Refused(400, f"{parameter} {_clip(iri, 100)!r} is not an IRI") from None
+        dataset[field_name] = tuple(values) if values is not None else None
+    return dataset
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -620,6 +828,8 @@ class _Server(ThreadingHTTPServer):
         except OSError as exc:
             self.workers.close()
             raise StoreError(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
+        host, port = self.server_address[:2]
+        self.base_iri = f"http://{host}:{port}/sparql"  # what relative IRIs in a query resolve against
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """A thread for the connection if it is within --max-connections, else a 503 at once."""
