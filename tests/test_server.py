@@ -81,6 +81,26 @@ def test_content_negotiation(endpoint, accept, media):
     assert status == 200 and content_type.startswith(media)
 
 
+def test_the_dataset_asked_for_is_the_dataset_queried(endpoint):
+    """On the project's store (its default graph the union of every document's graph): one document's
+    graph as default-graph-uri or FROM holds one speech; named only, it leaves the default graph empty."""
+    [graph] = govgraph.query(
+        "SELECT ?g WHERE { GRAPH ?g { ?s a <https://w3id.org/govgraph/ontology#Speech> } } LIMIT 1",
+        endpoint=endpoint,
+    ).records()
+    document = str(graph["g"])
+    asked = {
+        "the whole store": ({}, COUNT, 15),
+        "default-graph-uri": ({"default-graph-uri": document}, COUNT, 1),
+        "named-graph-uri": ({"named-graph-uri": document}, COUNT, 0),
+        "FROM": ({}, COUNT.replace(" WHERE", f" FROM <{document}> WHERE"), 1),
+    }
+    for name, (dataset, query, expected) in asked.items():
+        status, _, body = _request(f"{endpoint}?{urllib.parse.urlencode({'query': query, **dataset})}")
+        assert status == 200, body
+        assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(expected), name
+
+
 def test_graph_results_in_turtle_by_default(endpoint):
     construct = "CONSTRUCT { ?s a <urn:x> } WHERE { ?s a <https://w3id.org/govgraph/ontology#Speech> }"
     status, content_type, body = _request(
