@@ -345,26 +345,26 @@ def _documents_in(fmt: str, converted: object) -> list[str]:
     return [cell.strip("<>") for line in lines for cell in line.split(separator)]
 
 
-def _wrapper(url: str, query: str, fmt: str, method: str) -> SPARQLWrapper:
+def _sparqlwrapper(url: str, query: str, fmt: str, method: str) -> tuple[str, object]:
+    """The media type of SPARQLWrapper's answer and the answer as it converts it; a RuntimeWarning,
+    which it gives when the answer is not in the format asked for, fails the test."""
     client = SPARQLWrapper(url)  # as it comes: format= parameters and Accept both sent
     client.setQuery(query)
     client.setReturnFormat(fmt)
     client.setMethod(method)
-    return client
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = client.query()
+        return result.info()["content-type"].split(";")[0], result.convert()
 
 
 @pytest.mark.parametrize("method", ["GET", POST])
 @pytest.mark.parametrize("fmt", SPARQLWRAPPER_RESULTS)
 def test_sparqlwrapper_select_and_ask_in_each_format(url, fmt, method):
-    with warnings.catch_warnings():
-        # SPARQLWrapper warns (RuntimeWarning) when the answer is not in the format asked for
-        warnings.simplefilter("error", RuntimeWarning)
-        select = _wrapper(url, DOCUMENTS, fmt, method).query()
-        assert select.info()["content-type"].split(";")[0] == SPARQLWRAPPER_RESULTS[fmt]
-        assert _documents_in(fmt, select.convert()) == [DOC1, DOC2, DOC3]
-        answer = _wrapper(url, BOTH, fmt, method).query()
-        assert answer.info()["content-type"].split(";")[0] == SPARQLWRAPPER_RESULTS[fmt]
-        converted = answer.convert()
+    media, table = _sparqlwrapper(url, DOCUMENTS, fmt, method)
+    assert media == SPARQLWRAPPER_RESULTS[fmt] and _documents_in(fmt, table) == [DOC1, DOC2, DOC3]
+    media, converted = _sparqlwrapper(url, BOTH, fmt, method)
+    assert media == SPARQLWRAPPER_RESULTS[fmt]
     if fmt == JSON:
         assert converted["boolean"] is True
     elif fmt == XML:
@@ -376,11 +376,7 @@ def test_sparqlwrapper_select_and_ask_in_each_format(url, fmt, method):
 @pytest.mark.parametrize("method", ["GET", POST])
 @pytest.mark.parametrize("fmt", SPARQLWRAPPER_GRAPHS)
 def test_sparqlwrapper_construct_in_each_format(url, fmt, method):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        result = _wrapper(url, MARKED, fmt, method).query()
-        media = result.info()["content-type"].split(";")[0]
-        converted = result.convert()
+    media, converted = _sparqlwrapper(url, MARKED, fmt, method)
     assert media == SPARQLWRAPPER_GRAPHS[fmt]
     graph = converted if isinstance(converted, Graph) else Graph().parse(data=converted, format=media)
     assert isomorphic(graph, EXPECTED_GRAPH)
