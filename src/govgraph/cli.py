@@ -418,11 +418,12 @@ def serve(host: str, port: int, timeout: float, workers: int, max_request_bytes:
           verbose: bool, store_path: Path | None) -> None:
     """Serve the store as a read-only SPARQL 1.1 endpoint, with a query page at /.
 
-    GET /sparql?query=... or POST (form or application/sparql-query); results in SPARQL
-    JSON, XML, CSV or TSV by the Accept header (or ?format=json|xml|csv|tsv), graphs in
-    Turtle, N-Triples, RDF/XML or JSON-LD, streamed as they are produced; the page shows the
-    first 1,000 rows. Updates (403), SERVICE clauses and over-deep queries (400) are refused.
-    Stop with Ctrl-C.
+    SPARQL 1.1 Protocol (the W3C suite passes): GET /sparql?query=... or POST (form or
+    application/sparql-query, UTF-8), HEAD and OPTIONS; default-graph-uri and named-graph-uri
+    choose the dataset. Results in SPARQL JSON, XML, CSV or TSV, graphs in Turtle, N-Triples,
+    RDF/XML, JSON-LD or N3, by the Accept header or ?format= (json, xml, csv, tsv, turtle, n3,
+    rdf+xml, json-ld), streamed as they are produced; the page shows the first 1,000 rows.
+    Updates (403), SERVICE clauses and over-deep queries (400) are refused. Stop with Ctrl-C.
 
     Example: govgraph serve --port 7878 & govgraph query speech-timeline --endpoint http://127.0.0.1:7878/sparql
     """
