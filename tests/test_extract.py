@@ -733,3 +733,68 @@ def test_every_country_word_holds_one_of_the_clues_that_let_its_search_be_skippe
             literal = re.sub(r"\(\?<?[=!][^)]*\)", "", word).replace("\\", "")  # lookarounds and escapes
             assert _COUNTRY_NAMED[country].search(f"the {literal} government"), (country, word)
             assert any(clue in literal for clue in _COUNTRY_CLUES[country]), (country, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        # a lower-case title before the name
+        ("The digital minister, Colm Feeney, told delegates that forms would be simpler.\n\nHe said more.",
+         ["Colm Feeney"]),
+        # a "Speakers" heading with "NAME — ROLE, ORG" lines
+        ("Speakers\n\nFarah Quadir — Director of Digital, Ministry of Justice\n\n"
+         "Owen Pryce — Head of Data, Welsh Government\n\nThe panel discussed data.", ["Farah Quadir", "Owen Pryce"]),
+        # a transcript whose first voice welcomes the others is hosted, not spoken, by it
+        ("Anya Petrova: Thanks for joining. Today we talk about platforms.\n\n"
+         "Joel Kimani (GDS): Happy to be here. Platforms save money.\n\nAnya Petrova: Great.", ["Joel Kimani"]),
+        ("Joel Kimani, director of platforms at GDS, was interviewed by Anya Petrova for the podcast.\n\n"
+         "He explained why platforms matter.", ["Joel Kimani"]),
+        ("Good morning. My name is Wen Li and it's a pleasure to be at the Digital Leaders conference.", ["Wen Li"]),
+        ('"We need to buy differently," said Ruth Ekwueme, commercial director at the Crown Commercial Service.',
+         ["Ruth Ekwueme"]),
+        ("Delivered by: Rt Hon Gemma Lowry MSP, Cabinet Secretary for Finance\n\nToday I want to set out.",
+         ["Gemma Lowry"]),
+        # a numbered record of turns; the member asking questions is not a speaker
+        ("[12] Rhys Owen MS: Why is progress slow?\n\n[13] Dr Sioned Bevan: Because old systems still work. "
+         "Staff find ways round them.\n\n[14] Rhys Owen MS: And money?\n\n[15] Dr Sioned Bevan: There is never "
+         "enough of it.", ["Sioned Bevan"]),
+        # stacked capitals above a statement, with a comma before the post-nominal
+        ("STATEMENT BY\n\nDR. THEODORA OKAFOR, PhD\n\nCHIEF INFORMATION OFFICER\n\n"
+         "Chairman Rowe and Members of the Subcommittee, thank you for the opportunity to appear today.",
+         ["Theodora Okafor"]),
+        # named in full once, then by surname where the text says they spoke
+        ("The head of the agency, Renata Solano, said on Thursday that contracts were too long.\n\n"
+         "Speaking at the summit, Solano told a crowd of officials that data belonged to the public.",
+         ["Renata Solano"]),
+        # a link to the next page is not this page's speaker
+        ("Lord Hale - 2018 Speech on County Services\n\nThe following remarks were delivered by Lord Hale.\n\n"
+         "Next: Rishi Kanwar - 2018 Speech to the Finance Summit", ["Lord Hale"]),
+    ],
+)
+def test_speaker_shapes(text, speakers):
+    assert sorted(s[0] for s in _speakers(text)) == sorted(speakers)
+
+
+def test_someone_elses_talk_recalled_in_a_speech_is_a_reference_not_a_speaker():
+    text = ("Address by Minister Niall Brennan at the Services Forum\n\n"
+            "Earlier this year Aoife Kerr, the Government Chief Information Officer, spoke at the Management "
+            "Board about life events. I strongly support that work.")
+    extraction = _extract(text)
+    assert [s.name for s in extraction.speakers] == ["Niall Brennan"]
+    assert [r.speaker for r in extraction.related_speeches] == ["Aoife Kerr"]
+
+
+def test_a_podcasts_guests_are_its_speakers_and_its_presenter_the_host():
+    text = ("---\npresenter: Hannah Quale\nguests:\n  - Marcus Toh, First Assistant Secretary, Department of Finance\n"
+            "  - Dr Lena Kowal, founder, Tessera Labs\n---\n\n# Episode 4\n\n"
+            "**Hannah Quale:** Welcome to the show. Today we're talking about buying technology.\n\n"
+            "**Marcus Toh:** Thanks, Hannah. Buying well matters.\n\n**Lena Kowal:** Thanks for having me.\n")
+    assert sorted(s[0] for s in _speakers(text, "t.md", "text/markdown")) == ["Lena Kowal", "Marcus Toh"]
+
+
+def test_a_speaker_named_only_in_the_page_title():
+    html = ("<html><head><title>Owain Price keynote: Digital Services Wales 2025 | GOV.WALES</title></head>"
+            "<body><main><h1>Chief Digital Officer's keynote at Digital Services Wales 2025</h1>"
+            "<p>This is my first speech as Chief Digital Officer for the Welsh Government, and I want to talk "
+            "about the basics.</p></main></body></html>")
+    assert _speakers(html, "t.html", "text/html") == [("Owain Price", "Chief Digital Officer", "Welsh Government")]

@@ -267,7 +267,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
 def _front_value(value: object) -> str:
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        return "; ".join(str(v) for v in value)  # items may hold commas themselves ("NAME, ROLE, ORG")
     return str(value)
 
 

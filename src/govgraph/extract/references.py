@@ -42,8 +42,8 @@ _MY_EARLIER = re.compile(
 )
 # someone else's talk recalled to listeners: "when NAME spoke at the X board meeting in May, what struck me"
 _OTHERS_TALK = re.compile(
-    rf"(?P<name>{NAME})(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)|['’]s\s+{_REF_NOUN})"
-    r"\s+(?:at|to)\s+(?P<rest>[^.?!]{0,160})"
+    rf"(?P<name>{NAME})(?:,\s+[^,.?!]{{2,100}},)?(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)"
+    rf"|['’]s\s+{_REF_NOUN})\s+(?:at|to)\s+(?P<rest>[^.?!]{{0,160}})"
 )
 # Words the patterns above cannot match without (they write them case-sensitively; "my" for
 # _MY_EARLIER), so that a sentence lacking them skips the search.
@@ -52,7 +52,7 @@ _OWN_EARLIER_VERBS = ("spoke", "talked", "gave")
 _OTHERS_TALK_WORDS = ("spoke", "speak", "present", "talk", "speech", "lecture", "keynote", "address",
                       "remarks")
 _WORD = re.compile(r"[\w’'-]+")
-_PAST_RE = re.compile(rf"\b{_PAST}\b")
+_PAST_RE = re.compile(rf"\b{_PAST}\b", re.I)  # "Earlier this year", "In May" open sentences
 _AUDIENCE = re.compile(r"\b(?:I|me|my|we|us|our|you)\b")
 _SEE = re.compile(r"\(?\b[Ss]ee\s+(?:also\s+)?(?P<title>[A-Z][^.;()]{5,160}?)\s*(?:\)|\.|;|$)")
 _UNKNOWN = ""
@@ -116,7 +116,7 @@ def _recalled_talk(ctx: _Context, sentence: Sentence,
     if match := own or (_MY_EARLIER.search(text) if "my" in text else None):
         return None, _named_title(next((part for part in match.groupdict().values() if part), ""))
     match = _OTHERS_TALK.search(text) if _has_any(text, _OTHERS_TALK_WORDS) else None
-    if not match or not _PAST_RE.search(match.group("rest")) or not _AUDIENCE.search(text):
+    if not match or not _PAST_RE.search(text) or not _told_to_listeners(ctx, sentence):
         return None
     words = match.group("name").split()
     while words and words[0] in _NOT_NAME_WORDS:  # "When Ian Hartigan spoke": the name starts after "When"
@@ -130,6 +130,11 @@ def _recalled_talk(ctx: _Context, sentence: Sentence,
     if counted[surname] > _WORD.findall(text).count(surname):
         return None
     return name, _named_title(match.group("rest"))
+
+
+def _told_to_listeners(ctx: _Context, sentence: Sentence) -> bool:
+    """Whether the sentence's paragraph speaks in the first or second person, as a speech recalling a talk does."""
+    return any(_AUDIENCE.search(s.text) for s in ctx.sentences if s.block == sentence.block)
 
 
 def _has_any(text: str, words: tuple[str, ...]) -> bool:

@@ -34,8 +34,9 @@ STRONG_VERBS = (
     r"|addressed|addresses|address|presented|presents|present|took the stage|takes the stage"
     r"|take the stage|opened|opens|open|closed|closes|close|keynoted|headlined|set out|sets out"
     r"|gave|gives|give|giving|was giving|talked|talks|talk|lectured|launched|launches"
-    r"|told (?:the )?(?:conference|audience|delegates|summit|forum|attendees|meeting|committee|room)"
-    r"|answered questions|appeared before|took part|used (?:his|her|their) (?:keynote|speech|talk"
+    r"|told (?:the |a )?(?:\w+\s+){0,3}?(?:conference|audience|delegates|summit|forum|attendees|meeting|committee|room"
+    r"|crowd|gathering|participants|listeners|hall|MPs|peers|senators|members)"
+    r"|answered questions|appeared before|took part|was interviewed|is interviewed|used (?:his|her|their) (?:keynote|speech|talk"
     r"|address|lecture)))"
 )
 WEAK_VERBS = (r"(?:said|says|argued|argues|told|tells|explained|explains|described|describes|warned"
@@ -93,6 +94,12 @@ _TITLE_FIRST = re.compile(
     rf"|President|Chair|Administrator|Permanent Secretary)(?:\s+(?:of|for|and|the|at|[A-Z][\w&’'-]{{0,40}}))"
     rf"{{0,10}}),\s+(?P<name>{NAME}),\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b(?P<after>[^.]{{0,80}})"
 )
+# "the digital minister, Jane Roe, told delegates": a title in lower case, ending in a title noun
+_LOWER_TITLE_FIRST = re.compile(
+    rf"\b[Tt]he\s+(?P<role>(?:[a-z][\w-]*\s+){{0,4}}(?:minister|secretary|director|officer|executive|head"
+    rf"|commissioner|administrator|chair|president|adviser|advisor|lead|leader|chief|registrar|mayor))"
+    rf",\s+(?P<name>{NAME}),\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b(?P<after>[^.]{{0,80}})"
+)
 _PAREN_ROLE = re.compile(
     rf"(?P<name>{NAME})\s+\((?P<role>[^)]{{2,120}})\)\s+(?P<verb>{STRONG_VERBS}|{WEAK_VERBS})\b"
     rf"(?P<after>[^.]{{0,80}})"
@@ -112,6 +119,17 @@ _JOINED_BY = re.compile(
     rf"\bjoined\s+(?:on\s+(?:stage|the\s+panel)\s+)?by\s+(?P<name>{PERSON})"
     rf"(?:,\s+(?P<role>[^,;.]{{2,120}}?)(?:,|\.|$))?"
 )
+# a quotation's speaker named after it: '"...," said Jane Roe, ROLE.' (weak, as any "said")
+_SAID_NAME = re.compile(
+    rf"[,\"”’]\s*(?:said|says|explained|added|argued|noted|continued)\s+(?P<name>{PERSON})"
+    rf"(?:,\s+(?P<role>[^,;.!?\"“”]{{2,120}}?))?(?=\s*[,.;]|\s*$)"
+)
+# a speaker introducing themselves: "My name is Jane Roe", "Good morning, I'm Jane Roe, ROLE"
+_SELF_INTRODUCED = re.compile(
+    rf"^(?:(?:Hello|Hi|Good\s+(?:morning|afternoon|evening))(?:\s+(?:everyone|everybody|all))?[,!.]?\s+)?"
+    rf"(?:[Mm]y\s+name\s+is|I['’]m|I\s+am)\s+(?P<name>{PERSON})"
+    rf"(?:,\s+(?P<role>[^,;.]{{2,120}}?))?(?=\s*[,.;]|\s+and\b|\s*$)"
+)
 # a photo caption: "Jane Roe speaking at X", "Jane Roe presenting to the conference"
 _CAPTION = re.compile(rf"^(?P<name>{PERSON})\s+(?:speaking|presenting|delivering|giving|addressing)\b")
 # a byline, "by Jane Roe, ROLE", that names the speaker only when the author says they gave the talk
@@ -124,33 +142,57 @@ _OWN_TALK = re.compile(
 # the marks of a speech page, before its text: "Check against delivery", "As delivered", "E&OE"
 _SPEECH_PAGE = re.compile(
     r"^(?i:speech|remarks|transcript|speaking notes|check against delivery|as delivered"
-    r"|as prepared(?: for delivery)?|e&oe|keynote address)\b"
+    r"|as prepared(?: for delivery)?|e&oe|keynote address|(?:opening |closing |prepared )?(?:statement|remarks)"
+    r"|(?:written |oral )?(?:testimony|statement)|lecture|address)\b"
 )
-_SPEECH_OF = re.compile(r"^(?i:remarks|speech|address|statement)\s+(?:of|by)\s+")
+_SPEECH_OF = re.compile(
+    r"^(?i:(?:(?:opening |closing |prepared )?remarks|speech|address|statement|testimony|lecture|keynote)"
+    r"\s+(?:of|by)\s+)"
+)
+# "Jane Roe, PhD," in a stacked heading: the commas before post-nominals and at the end are not the name's
+_NAME_COMMAS = re.compile(rf",\s*(?={POST_NOMINALS}\b)|,\s*$")
 _LEADING_HON = re.compile(r"^(?:[Tt]he\s+)?(?:Rt\.?\s+|Right\s+)?(?:Hon\.?|Honourable)\s+")
 # "As Minister for X I", "As the Chief Executive of X, I": a first-person speaker's title
 _AS_TITLE = re.compile(
     r"\b[Aa]s\s+(?:the\s+|an?\s+)?(?P<role>[A-Z][\w-]*(?:\s+(?:of|for|and|the|[A-Z][\w-]*)){0,6}?),?\s+I\b"
 )
+# the number a record gives each turn: "[13] Jane Roe:", "13. Jane Roe:" (a question number is part of the label)
+_TURN_NUMBER = re.compile(r"^(?:\[\d{1,4}\]|\d{1,4}\.)\s+")
 # a turn label: "MR ROE:", "JANE ROE:", "Roe:", "Dr Roe:", after a question number
 _SHORT_TURN = re.compile(
     r"^(?:Q\d{1,4}\s+)?(?P<name>[A-Z][A-Z'’. -]{1,60}"
     r"|(?:(?:Mr|Mrs|Ms|Miss|Dr|Professor|Lord|Baroness)\.?\s+)?[A-Z][a-z][\w'’-]{1,30})\s*:\s+\S"
 )
+# a transcript's first turn that welcomes the guests and the audience: the host's
+_HOST_OPENING = re.compile(
+    r"\b(?i:welcome\s+(?:to|back|along|everyone|everybody)|thanks?(?:\s+you)?\s+(?:all\s+)?for\s+"
+    r"(?:joining|tuning|listening|coming)|(?:I'm|I am|we're|we are)\s+joined\s+by|joining\s+(?:me|us)\b"
+    r"|my\s+guests?\b|our\s+guests?\b)"
+)
 _PEERAGE_WORDS = frozenset(["lord", "baroness", "lady", "viscount", "viscountess", "earl", "countess"])
+# a surname alone, opening a clause, with a verb of speaking: "Speaking at X, Roe told the audience"
+_SURNAME_VERB = re.compile(
+    rf"(?:^|[,;]\s+|\band\s+)(?P<name>[A-Z][a-zß-ÿ]+(?:[-'’][A-Z][a-zß-ÿ]+)?)\s+(?P<verb>{STRONG_VERBS})\b"
+    rf"(?P<after>[^.]{{0,80}})"
+)
 _BARE = re.compile(rf"(?P<name>{NAME})\s+(?P<verb>{STRONG_VERBS})\b(?P<after>[^.]{{0,80}})")
 _BY_NAME = re.compile(
     rf"\b{_SPEECH_NOUN}\s+(?:given\s+|delivered\s+|made\s+)?(?:by|from)\s+(?P<name>{PERSON})"
     rf"(?:,\s+(?P<role>[^,;.]{{2,120}}?)(?:,|\.|$))?"
 )
 _DASH = r"\s+[-–—|]\s+"
+_NAVIGATION = re.compile(r"^(?i:previous|next|prev|older|newer|related|see also|read more|read next|up next"
+                         r"|more from|also in|back to)\b\s*(?:post|article|speech|story)?\s*[:|»›>]")
 _HEADING_SPEAKER = re.compile(rf"^(?P<title>.+?){_DASH}(?P<name>{NAME})(?:,\s+(?P<role>.+))?$")
 _HEADING_ON = re.compile(rf"^(?P<title>.+?):\s+(?P<name>{NAME})\s+(?:on|at|in conversation)\b")
 _HEADING_AT = re.compile(rf"^(?P<name>{NAME})\s+at\s+(?P<event>.+)$")
 
 _SPEAKER_LABELS = {"speaker", "speakers", "presenter", "keynote", "keynote speaker", "speaker(s)",
                    "presenters", "panel", "panellists", "panelists", "witness", "witnesses",
-                   "keynote speakers", "line-up", "lineup", "speaking"}
+                   "keynote speakers", "line-up", "lineup", "speaking", "delivered by", "given by",
+                   "speech by", "remarks by", "guest", "guests", "guest speaker", "guest speakers",
+                   "featuring", "featured speaker", "featured speakers", "contributors", "interviewee",
+                   "lecturer", "guest lecturer", "keynote by", "talk by", "lecture by"}
 # people a page labels as running the session: never speakers, however much they say
 _CHAIR_LABELS = {"chair", "chairs", "chaired by", "moderator", "moderated by", "host", "hosted by",
                  "facilitator", "interviewer", "introduced by", "compere", "presenter and chair"}
@@ -182,7 +224,9 @@ _CLAUSE_WORDS = frozenset(["The", "A", "An", "This", "That", "These", "Those", "
                           "Its", "Our", "In", "On", "At", "For", "Of", "And", "But", "Or", "With",
                           "From", "By", "As", "After", "Before", "When", "While", "During", "Today",
                           "Yesterday", "If", "Although", "Since", "Until", "Where"])
-_TURN = re.compile(rf"^(?P<name>{PERSON})(?:,\s+(?P<role>[^:\"“]{{2,120}}?))?\s*:\s+\S")
+_TURN = re.compile(
+    rf"^(?P<name>{PERSON})(?:,\s+(?P<role>[^:\"“]{{2,120}}?)|\s+\((?P<paren>[^():\"“]{{2,80}})\))?\s*:\s+\S"
+)
 # "Sam Roe of Nesta", "Sam Roe from the Home Office" as one item of a list
 _PERSON_OF = re.compile(rf"^(?P<name>{PERSON})\s+(?P<link>of|from|at)\s+(?:the\s+)?(?P<org>[A-Z].{{1,120}})$")
 # "the Open Data Institute's Sam Roe" as one item of a list
@@ -193,8 +237,9 @@ _PANEL_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2})[:.)]\s+")
 _TOPIC_TAIL = re.compile(r"\s+(?:in conversation|on\s+(?=[a-z])|about\s+|discussing\s+)")
 _LINKED_BODY = re.compile(r"^(?:of|from|at)\s+(?P<org>.+)$")
 _CHAIRED = re.compile(
-    rf"\b(?i:chaired|moderated|hosted|introduced|compered|facilitated)\s+by\s+(?P<name>{PERSON})"
-    rf"|(?P<named>{PERSON})\s+\((?:Chair|chair|Moderator|moderator)\)"
+    rf"\b(?i:chaired|moderated|hosted|introduced|compered|facilitated|interviewed)\s+by\s+(?P<name>{PERSON})"
+    rf"|(?P<named>{PERSON})\s+\((?:[A-Z][\w-]*\s+){{0,2}}(?i:chair|chairman|chairwoman|chairperson|convener"
+    rf"|convenor|moderator|host|presenter|interviewer)\)"
 )
 # a heading that names the speaker before the kind of text: "Jane Roe – 2016 Speech on X",
 # "Jane Roe MSP: speech at X", "Sprint 20: Jane Roe speech", "Speech: Jane Roe Speech at X"
@@ -211,7 +256,7 @@ _HEADING_FOR = re.compile(
 # first person: the role from "my first speech as a minister", the body from "my department, the X"
 _AS_ROLE = re.compile(
     r"\bmy\s+(?:\w+\s+){0,2}(?:speech|keynote|address|talk|lecture|conference|visit|year|months?)"
-    r"\s+as\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][\w-]*(?:\s+(?:of|for|and|[A-Za-z][\w-]*)){0,5}?)"
+    r"\s+as\s+(?:an?\s+|the\s+)?(?P<role>[A-Za-z][\w-]*(?:\s+(?:of|for|and|[A-Za-z][\w-]*)){0,8}?)"
     r"(?=\s*(?:[,.;:]|\s+and\b|\s+I\b|$))"
 )
 _MY_BODY = re.compile(
@@ -291,7 +336,7 @@ def _is_weak(verb: str) -> bool:
 def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
     """People whose speech the document reports, merged by name, most complete role kept."""
     found: list[_Speaker] = _metadata_speakers(ctx)
-    chairs: set[str] = set()
+    chairs: set[str] = _metadata_chairs(ctx)
     pending: str | None = None  # a label heading ("Panel:", "Speaker") whose values are the next blocks
     for sentence in ctx.sentences:
         chairs |= _chaired(sentence.text)
@@ -326,18 +371,32 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
             found += labelled
             continue
         found += _sentence_speakers(sentence, ctx)
-    found += _turn_speakers(ctx, chairs) + _page_speakers(ctx)
+    found += _turn_speakers(ctx, chairs) + _page_speakers(ctx) + _surname_speakers(ctx)
     speakers = [s for s in _merge_speakers(found) if _norm_name(s.name) not in chairs]
+    if not speakers:
+        speakers = [s for s in _title_speakers(ctx) if _norm_name(s.name) not in chairs]
     _fill_roles(speakers, ctx)
     return speakers
+
+
+def _title_speakers(ctx: _Context) -> list[_Speaker]:
+    """The speaker a page names only in its <title>, "Jane Roe keynote: X | Site", read as a heading."""
+    title = ctx.document.metadata.get("page-title")
+    if not title or title == ctx.document.title:
+        return []
+    site_dropped = re.sub(r"\s+[|–—-]\s+[^|–—-]+$", "", title)  # "... | GOV.WALES"
+    for heading in dict.fromkeys((title.split(" | ")[0], site_dropped, title)):
+        if found := _heading_speakers(Sentence(heading.strip(), 0, -1, True), ctx):
+            return found
+    return []
 
 
 def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
     """Speakers a running sentence reports: "X, ROLE, said", "a talk by X", "On the panel were X, Y"."""
     found: list[_Speaker] = []
     inside_orgs = ctx.names_in_sentence.get(sentence.start, [])
-    patterns = (_POSSESSIVE, _ROLE_FIRST, _ORG_TITLE_FIRST, _TITLE_FIRST, _APPOSITIVE, _PAREN_ROLE, _FROM_ORG,
-                _BARE)
+    patterns = (_POSSESSIVE, _ROLE_FIRST, _ORG_TITLE_FIRST, _TITLE_FIRST, _LOWER_TITLE_FIRST, _APPOSITIVE,
+                _PAREN_ROLE, _FROM_ORG, _BARE)
     for pattern in patterns:
         for match in pattern.finditer(sentence.text):
             name = _trimmed_name(match.group("name"))
@@ -356,11 +415,13 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
         ):
             strength = 1 if _is_weak(match.group("verb")) else 2
             found.append(_Speaker(name, None, org, sentence.evidence, strength))
-    for match in (*_BY_NAME.finditer(sentence.text), *_JOINED_BY.finditer(sentence.text)):
-        name = person_name(match.group("name"))
-        if name:
-            role, org = split_role(match.group("role") or "", ctx)
-            found.append(_Speaker(name, role, org, sentence.evidence, 2))
+    for strength, matches in ((2, _BY_NAME.finditer(sentence.text)), (2, _JOINED_BY.finditer(sentence.text)),
+                              (2, _SELF_INTRODUCED.finditer(sentence.text)),
+                              (1, _SAID_NAME.finditer(sentence.text))):
+        for match in matches:
+            if name := person_name(match.group("name")):
+                role, org = split_role(match.group("role") or "", ctx)
+                found.append(_Speaker(name, role, org, sentence.evidence, strength))
     if cue := _LIST_CUE.search(sentence.text):
         found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
                   for e in _entries(cue.group("list"), ctx)]
@@ -391,10 +452,10 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
         previous, after_colon = sentence, previous is not None and previous.text.endswith(":")
         if not opens or after_colon:
             continue
-        role = None
-        if (match := _TURN.match(sentence.text)) and (name := person_name(match.group("name"))):
-            role = match.group("role")
-        elif short := _SHORT_TURN.match(sentence.text):
+        role, text = None, _TURN_NUMBER.sub("", sentence.text)
+        if (match := _TURN.match(text)) and (name := person_name(match.group("name"))):
+            role = match.group("role") or match.group("paren")
+        elif short := _SHORT_TURN.match(text):
             surnames = _full_names_by_surname(ctx) if surnames is None else surnames
             name = _label_person(short.group("name"), surnames)
         else:
@@ -402,12 +463,38 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
         if name and _norm_name(name) not in chairs:
             turns.setdefault(name, []).append(sentence)
             roles.setdefault(name, split_role(role or "", ctx))
+    host = _opening_host(turns, ctx)
     speakers = []
     for name, opened in turns.items():
         asked = sum(last_of_block[s.block].text.endswith("?") for s in opened)
-        if asked * 2 < len(opened):
+        if asked * 2 < len(opened) and name != host:
             speakers.append(_Speaker(name, *roles[name], opened[0].evidence, 1))
     return speakers
+
+
+def _opening_host(turns: dict[str, list[Sentence]], ctx: _Context) -> str | None:
+    """Whoever opens a transcript of several voices by welcoming the others: its host, not a speaker."""
+    if len(turns) < 2:
+        return None
+    name, opened = min(turns.items(), key=lambda item: item[1][0].start)
+    block = " ".join(s.text for s in ctx.sentences if s.block == opened[0].block)
+    return name if _HOST_OPENING.search(block) else None
+
+
+def _surname_speakers(ctx: _Context) -> list[_Speaker]:
+    """A speaker named in full once and then by surname where the text says they spoke: "Roe told
+    the conference" after "Jane Roe, ROLE, said"."""
+    found: list[_Speaker] = []
+    surnames: dict[str, set[str]] | None = None
+    for sentence in ctx.sentences:
+        for match in _SURNAME_VERB.finditer(sentence.text):
+            if not _verb_ok(match.group("verb"), match.group("after")):
+                continue
+            surnames = _full_names_by_surname(ctx) if surnames is None else surnames
+            names = surnames.get(match.group("name").lower(), set())
+            if len(names) == 1 and not ctx.is_organisation(match.group("name")):
+                found.append(_Speaker(next(iter(names)), None, None, sentence.evidence, 2))
+    return found
 
 
 def _page_speakers(ctx: _Context) -> list[_Speaker]:
@@ -421,11 +508,13 @@ def _page_speakers(ctx: _Context) -> list[_Speaker]:
         top = [s for s in top if s.start < first_text]
     if any(_SPEECH_PAGE.match(s.text) for s in top):
         for number, sentence in enumerate(top):
-            text = _SPEECH_OF.sub("", uncapped(sentence.text))
-            if not re.fullmatch(PERSON, text) or not (name := person_name(_LEADING_HON.sub("", text))):
+            text = _NAME_COMMAS.sub(" ", _SPEECH_OF.sub("", uncapped(sentence.text))).strip()
+            if not (name := _as_person(_LEADING_HON.sub("", text), ctx)):
                 continue
-            after = uncapped(top[number + 1].text) if number + 1 < len(top) else ""
-            role, org = split_role(after, ctx) if _ROLE_WORDS.match(after) else (None, None)
+            after, then = (uncapped(top[n].text).rstrip(",") if n < len(top) else "" for n in (number + 1, number + 2))
+            role, org = split_role(after, ctx) if _ROLE_WORDS.search(after) and len(after) < 120 else (None, None)
+            if role and org is None and ctx.is_organisation(then):  # "JANE ROE" / "CHIEF X" / "OFFICE OF Y"
+                org = then
             found.append(_Speaker(name, role, org, sentence.evidence, 2))
     if any(_OWN_TALK.search(s.text) for s in ctx.sentences):
         for sentence in top[:12]:
@@ -474,8 +563,10 @@ def _labelled(sentence: Sentence, ctx: _Context, chairs: set[str]) -> list[_Spea
     if label is None or kind is None:
         return None
     if kind == "from":  # "From: Cabinet Office and The Rt Hon Jane Roe MP": the people, not the bodies
-        people = [name for part in re.split(r",\s+|\s+and\s+", label.group("value"))
-                  if (name := _as_person(part, ctx))]
+        value = label.group("value")
+        for words in sorted(ctx.names_in_sentence.get(sentence.start, ()), key=len, reverse=True):
+            value = value.replace(words, ",")  # "Employment and Social Development Canada" is one body
+        people = [name for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", value) if (name := _as_person(part, ctx))]
         return [_Speaker(name, None, None, sentence.evidence, 2) for name in people]
     entries = _entries(label.group("value"), ctx)
     if kind == "chair":
@@ -496,7 +587,7 @@ def _entries(text: str, ctx: _Context) -> list[_Entry]:
     text = _PANEL_NUMBER.sub("", text.strip().rstrip(".;"))
     if (topic := _TOPIC_TAIL.search(text)) and (entries := _entries(text[: topic.start()], ctx)):
         return entries  # "Jane Roe (ROLE) on building X": the person, not the talk's subject
-    if (colon := re.match(rf"^(?P<name>{PERSON})\s*:\s+(?P<rest>.+)$", text)) and (
+    if (colon := re.match(rf"^(?P<name>{PERSON})(?:\s*:|\s+[-–—|])\s+(?P<rest>.+)$", text)) and (
         name := _as_person(colon.group("name"), ctx)
     ):
         return [_Entry(name, *_role_and_org([colon.group("rest")], ctx))]
@@ -571,10 +662,26 @@ def _chaired(text: str) -> set[str]:
     return names
 
 
+_SPEAKER_KEYS = ("speaker", "speakers", "presenter", "presenters", "keynote", "keynote speaker", "delivered by",
+                 "speaker name", "panel", "panellists", "panelists", "witness", "witnesses")
+_GUEST_KEYS = ("guest", "guests", "interviewee", "interviewees")
+
+
+def _metadata_chairs(ctx: _Context) -> set[str]:
+    """People a page's front matter names as running the session (host, presenter of a podcast, chair)."""
+    meta = {re.sub(r"[\s_-]+", " ", k.lower()).strip(): v for k, v in ctx.document.metadata.items()}
+    keys = {"host", "hosts", "chair", "moderator", "interviewer", "facilitator"}
+    if any(meta.get(k) for k in _GUEST_KEYS):
+        keys |= {"presenter", "presenters"}
+    return {_norm_name(e.name) for k in keys if meta.get(k) for e in _entries(meta[k], ctx)}
+
+
 def _metadata_speakers(ctx: _Context) -> list[_Speaker]:
     """Speakers a page's front matter names: speaker, with role and organisation when given."""
-    meta = {k.lower(): v for k, v in ctx.document.metadata.items()}
-    value = next((meta[k] for k in ("speaker", "speakers", "presenter") if meta.get(k)), None)
+    meta = {re.sub(r"[\s_-]+", " ", k.lower()).strip(): v for k, v in ctx.document.metadata.items()}
+    # a podcast's guests are its speakers and its presenter the host; elsewhere a presenter presents a talk
+    keys = _GUEST_KEYS if any(meta.get(k) for k in _GUEST_KEYS) else _SPEAKER_KEYS
+    value = next((meta[k] for k in keys if meta.get(k)), None)
     if not value:
         return []
     evidence = Evidence(f"speaker: {value}", 0)
@@ -642,7 +749,9 @@ def _first_person_roles(speakers: list[_Speaker], ctx: _Context) -> None:
     speaker = speakers[0]
     for sentence in ctx.sentences:
         if speaker.role is None and (match := _AS_ROLE.search(sentence.text)):
-            speaker.role = match.group("role")[:1].upper() + match.group("role")[1:]
+            role, org = split_role(match.group("role"), ctx)
+            speaker.role = (role or match.group("role"))[:1].upper() + (role or match.group("role"))[1:]
+            speaker.organisation = speaker.organisation or org
         if speaker.role is None and (match := _AS_TITLE.search(sentence.text)) and _ROLE_WORDS.match(
             match.group("role")
         ):
@@ -676,6 +785,8 @@ def _role_from_match(match: re.Match[str], ctx: _Context) -> tuple[str | None, s
 
 def _heading_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
     text = sentence.text
+    if _NAVIGATION.match(text):  # "Next: Jane Roe - 2018 Speech on X" links to another page
+        return []
     if (caption := _CAPTION.match(text)) and (name := person_name(caption.group("name"))):
         return [_Speaker(name, None, None, sentence.evidence, 2)]
     matches = [p.match(text) for p in (_HEADING_SPEAKER, _HEADING_ON, _HEADING_AT, _HEADING_NAME_SPEECH)]
@@ -703,11 +814,13 @@ def _titled_name(words: str) -> tuple[str, str] | None:
 def _merge_speakers(found: list[_Speaker]) -> list[_Speaker]:
     """One entry per person (a later surname-only mention is the same person)."""
     strongest = max((s.strength for s in found), default=0)
+    # the strongest cue decides who spoke; any mention of those people may give their title
+    chosen = {_norm_name(s.name) for s in found if s.strength == strongest}
     merged: dict[str, _Speaker] = {}
-    for speaker in found:
-        if speaker.strength < strongest:
-            continue
+    for speaker in sorted(found, key=lambda s: -s.strength):
         key = _norm_name(speaker.name)
+        if key not in chosen:
+            continue
         current = merged.get(key)
         if current is None:
             merged[key] = speaker

@@ -29,7 +29,7 @@ class Sentence:
 
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][’\"”)]))\s+(?=[A-Z‘“\"(0-9])")
-_ABBREVIATIONS = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Prof|Rt|Hon|Sr|Jr|No|vs|e\.g|i\.e|U\.S|U\.K)\.$")
+_ABBREVIATIONS = re.compile(r"\b(?:(?i:Mr|Mrs|Ms|Dr|St|Prof|Rt|Hon)|Sr|Jr|No|vs|e\.g|i\.e|U\.S|U\.K)\.$")
 
 
 def split_sentences(document: Document) -> list[Sentence]:
@@ -77,7 +77,8 @@ _NOT_NAME_WORDS = frozenset(
         "Cloud", "Code", "America", "Internet", "Explorer", "Adobe", "Reader", "Whitehall",
         "Parliament", "Westminster", "London", "Edinburgh", "Scotland", "Wales", "England", "Europe",
         "Forum", "Expo", "Festival", "Symposium", "Workshop", "Webinar", "Assembly", "Showcase",
-        "Annual", "Awards",
+        "Annual", "Awards", "Lectures", "Series", "Podcast", "Episode", "Roundtable", "Hearing",
+        "Statement", "Address", "Remarks", "Transcript", "Programme", "Agenda", "Networks", "Network",
     ]
 )
 
@@ -88,8 +89,9 @@ _LABEL = re.compile(r"^(?P<label>[A-Z][\w ]{1,20}):\s+(?P<value>.+)$")
 
 _ENTITLED = re.compile(r"\b(?:entitled|titled|called)\s+[‘“\"']?(?P<title>[A-Z][^.?!‘“\"’”]{3,160})")
 
-POST_NOMINALS = (r"(?:MP|MSP|MS|AM|MLA|OBE|CBE|MBE|KCB|KBE|DBE|GCB|CB|CMG|KCMG|QC|KC|FRS|FREng|FRSA"
-                 r"|FBA|DL|JP|AO|AC|PSM|MNZM|ONZM|CNZM|PhD)")
+POST_NOMINALS = (r"(?:MP|MSP|MS|AM|MLA|TD|MEP|MPP|MLC|MHA|MNA|MHK|OBE|CBE|MBE|GBE|KCB|KBE|DBE|GCB|CB|CMG"
+                 r"|KCMG|CVO|LVO|KCVO|QC|KC|SC|FRS|FRSE|FREng|FRSA|FBA|FAcSS|DL|JP|AO|AC|PSM|MNZM|ONZM"
+                 r"|CNZM|KNZM|DNZM|QSO|PC|PhD)")
 _POST_NOMINALS = re.compile(rf"(?:\s+{POST_NOMINALS}){{1,8}}$")
 
 
