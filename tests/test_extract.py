@@ -798,3 +798,34 @@ def test_a_speaker_named_only_in_the_page_title():
             "<p>This is my first speech as Chief Digital Officer for the Welsh Government, and I want to talk "
             "about the basics.</p></main></body></html>")
     assert _speakers(html, "t.html", "text/html") == [("Owain Price", "Chief Digital Officer", "Welsh Government")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("Minister hails new service\n\nDigital Minister Jane Rowe said the service would save time.", ["Jane Rowe"]),
+        ('Portal launched\n\n"We listened to users," said Premier Dana Lowry in her remarks to the chamber.',
+         ["Dana Lowry"]),
+        ("Speech by Commissioner Virtala at the Interoperability Days\n\nCommissioner Anna Virtala opened the "
+         "event. I am glad to be here.", ["Anna Virtala"]),
+        ("---\ntitle: Buying boring things\nauthor: Priya Ghoshal\n---\n\nThese are my notes from my talk at "
+         "Services Week last month. I talked about buying boring things well.", ["Priya Ghoshal"]),
+        ("Notes from my talk\n\nPosted by Sam Ortega on 3 May 2024\n\nLast week I was invited to speak at the "
+         "Local Digital meetup about our housing repairs service.", ["Sam Ortega"]),
+        ("Summit report\n\nOpening the summit, Secretary of State Helen Marr said technology must serve people.",
+         ["Helen Marr"]),
+        ("Conference news\n\nThe chief executive of the Centre, Owen Bell, said on Wednesday that forms were long. "
+         "Bell told the conference that translation came last.\n\nAlso speaking at the conference, Hugh Jenks, "
+         "head of digital at Carmarthenshire County Council, described the waste service.", ["Owen Bell", "Hugh Jenks"]),
+    ],
+)
+def test_speakers_named_with_their_office_or_by_their_own_words(text, speakers):
+    name, media = ("t.md", "text/markdown") if text.startswith("---") else ("t.txt", "text/plain")
+    assert sorted(s[0] for s in _speakers(text, name, media)) == sorted(speakers)
+
+
+def test_regional_bodies_are_government_organisations_by_the_shape_of_their_names():
+    text = ("Speech by Jo Bloggs at the North Summit\n\nJo Bloggs, Chief Digital Officer at Greater Manchester "
+            "Combined Authority, spoke about a nurse at Hywel Dda University Health Board who uses three systems.")
+    assert {d.label for d in _extract(text).departments} >= {
+        "Greater Manchester Combined Authority", "Hywel Dda University Health Board"}

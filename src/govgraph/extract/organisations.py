@@ -82,6 +82,12 @@ _NHS_BODY = re.compile(
     r"\b(?:[A-Z][\w'’-]{1,40}\s+){1,5}?NHS\s+(?:Foundation\s+)?Trust\b"
     r"|\bNHS\s+(?:Greater\s+)?[A-Z][a-z]{2,40}(?:\s+and\s+[A-Z][a-z]{2,40})?\b"
 )
+# Regional bodies named by their place: "Greater Manchester Combined Authority", "Hywel Dda University
+# Health Board", "NHS Kent and Medway Integrated Care Board"
+_REGIONAL_BODY = re.compile(
+    r"\b(?P<place>(?:[A-Z][\w'’-]{1,40}\s+(?:and\s+)?){1,4}?)(?P<kind>Combined\s+Authority"
+    r"|(?:University\s+|Teaching\s+)?Health\s+Board|Integrated\s+Care\s+Board)\b"
+)
 _NOT_NHS_PLACE = re.compile(
     r"(?:Trust|Foundation|Board|Chief|Director|Executive|Digital|England|Scotland|Wales|App|"
     r"Login|Number|Service|Services|Website|Choices|Direct|Confederation|Providers|Employers|"
@@ -149,6 +155,14 @@ def _place_body_matches(text: str) -> list[tuple[int, int, str, str]]:
         if match.group("of") or not any(_NOT_A_PLACE.fullmatch(w) or _LEADING_WORD.fullmatch(w)
                                         for w in words):
             found.append((start, match.end(), text[start:match.end()], LOCAL_AUTHORITY))
+    for match in _REGIONAL_BODY.finditer(text) if ("Authority" in text or "Board" in text) else ():
+        start, words = match.start(), match.group("place").split()
+        while len(words) > 1 and _LEADING_WORD.fullmatch(words[0]):
+            start = text.index(words[1], start + len(words[0]))
+            words = words[1:]
+        if not _LEADING_WORD.fullmatch(words[0]) and not any(_NOT_A_PLACE.fullmatch(w) for w in words):
+            kind = LOCAL_AUTHORITY if match.group("kind").startswith("Combined") else PUBLIC_BODY
+            found.append((start, match.end(), text[start:match.end()], kind))
     for match in _NHS_BODY.finditer(text) if "NHS" in text else ():
         words = match.group(0).split()
         place = words[1] if words[0] == "NHS" else words[0]

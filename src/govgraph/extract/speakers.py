@@ -24,7 +24,9 @@ from .text import (
     _norm_name,
     _trailing_paren,
     clean_name,
+    TITLE_WORDS,
     person_name,
+    titled_person,
     uncapped,
 )
 
@@ -119,10 +121,32 @@ _JOINED_BY = re.compile(
     rf"\bjoined\s+(?:on\s+(?:stage|the\s+panel)\s+)?by\s+(?P<name>{PERSON})"
     rf"(?:,\s+(?P<role>[^,;.]{{2,120}}?)(?:,|\.|$))?"
 )
-# a quotation's speaker named after it: '"...," said Jane Roe, ROLE.' (weak, as any "said")
+# capitalised words that may open with an office: "Digital Minister Jane Roe", "Premier Jane Roe MPP"
+_TITLED_PERSON = rf"(?:{HONORIFICS}\s+){{0,3}}(?:[A-Z][\w-]*\s+(?:(?:of|for|and|the)\s+)?){{0,5}}?{NAME}(?:\s+{POST_NOMINALS}\b){{0,4}}"
+# a quotation's speaker named after it: '"...," said Jane Roe, ROLE.' (weak, as any "said"), or after
+# their office: '"...," said Premier Jane Roe in her remarks to X'
 _SAID_NAME = re.compile(
-    rf"[,\"”’]\s*(?:said|says|explained|added|argued|noted|continued)\s+(?P<name>{PERSON})"
-    rf"(?:,\s+(?P<role>[^,;.!?\"“”]{{2,120}}?))?(?=\s*[,.;]|\s*$)"
+    rf"[,\"”’]\s*(?:said|says|explained|added|argued|noted|continued)\s+(?P<name>{_TITLED_PERSON})"
+    rf"(?:,\s+(?P<role>[^,;.!?\"“”]{{2,120}}?))?(?=\s*[,.;:]|\s*$|\s+(?:in|at|during|on|while|when|as)\b)"
+    rf"(?P<after>[^.]{{0,80}})"
+)
+# "Digital Minister Jane Roe said", "Jane Roe told the BBC": a name and a verb of saying, nothing between
+_BARE_SAID = re.compile(
+    rf"(?:^|[,;:]\s+|\b(?:and|but|as|while)\s+)(?P<name>{_TITLED_PERSON})\s+(?P<verb>{WEAK_VERBS})\b"
+    rf"(?P<after>[^.]{{0,80}})"
+)
+# a verb of saying that tells of a talk after all: "said in her keynote", "told the summit"
+_SAID_IN_TALK = re.compile(
+    rf"^[,:]?\s+(?:\w+\s+){{0,2}}?(?:in|during|at|to|while|when)\s+(?:his|her|their|a|an|the|its|this|that)\s+"
+    rf"(?:\w+\s+){{0,3}}?(?:{_SPEECH_NOUN}|conference|summit|forum|panel|event|audience|delegates|webinar)\b",
+    re.I,
+)
+# a clause of speaking before the name: "Also speaking at the conference, Jane Roe, ROLE, described",
+# "Opening the summit, Minister Jane Roe said"
+_SPEAKING_CLAUSE = re.compile(
+    rf"^(?:[Aa]lso\s+|[Tt]hen\s+)?(?:[Ss]peaking|[Oo]pening|[Cc]losing|[Aa]ddressing|[Pp]resenting|[Dd]elivering"
+    rf"|[Ii]n\s+(?:his|her|their)\s+(?:\w+\s+)?{_SPEECH_NOUN})\b[^,]{{0,120}},\s+(?P<name>{_TITLED_PERSON})"
+    rf"(?:,\s+(?P<role>[^,;]{{2,160}}?),|\s+(?={WEAK_VERBS}|{STRONG_VERBS}))"
 )
 # a speaker introducing themselves: "My name is Jane Roe", "Good morning, I'm Jane Roe, ROLE"
 _SELF_INTRODUCED = re.compile(
@@ -133,11 +157,16 @@ _SELF_INTRODUCED = re.compile(
 # a photo caption: "Jane Roe speaking at X", "Jane Roe presenting to the conference"
 _CAPTION = re.compile(rf"^(?P<name>{PERSON})\s+(?:speaking|presenting|delivering|giving|addressing)\b")
 # a byline, "by Jane Roe, ROLE", that names the speaker only when the author says they gave the talk
-_BYLINE = re.compile(rf"^[Bb]y\s+(?P<name>{PERSON})(?:,\s+(?P<role>.{{2,160}}))?$")
+_BYLINE = re.compile(
+    rf"^(?:(?:[Pp]osted|[Ww]ritten|[Pp]ublished)\s+by|[Bb]y|[Aa]uthor:)\s+(?P<name>{PERSON})"
+    rf"(?:,\s+(?P<role>[^|]{{2,160}}?))?(?:\s+(?:on|in|[|·–—-])\s+.{{0,80}})?$"
+)
 _OWN_TALK = re.compile(
     r"\b(?:I\s+(?:gave|delivered|presented)\s+(?:a|the|my)\s+(?:\w+\s+){0,2}?"
-    rf"{_SPEECH_NOUN}|I\s+spoke\s+at|version\s+of\s+(?:my|that|the)\s+{_SPEECH_NOUN}"
-    rf"|text\s+of\s+(?:my|the)\s+{_SPEECH_NOUN}\s+I)\b"
+    rf"{_SPEECH_NOUN}|I\s+(?:spoke|talked|presented)\s+(?:at|to|about|on)|version\s+of\s+(?:my|that|the)\s+{_SPEECH_NOUN}"
+    rf"|text\s+of\s+(?:my|the)\s+{_SPEECH_NOUN}\s+I|(?:notes|slides|write-?up|video|recording)\s+(?:from|of|for)\s+my\s+"
+    rf"(?:\w+\s+){{0,2}}?{_SPEECH_NOUN}|I\s+was\s+(?:invited|asked|lucky\s+enough)\s+to\s+(?:speak|talk|present|give)"
+    rf"|I\s+(?:was\s+)?(?:on|joined)\s+(?:a|the)\s+panel|my\s+(?:talk|keynote|presentation|session)\s+at)\b"
 )
 # the marks of a speech page, before its text: "Check against delivery", "As delivered", "E&OE"
 _SPEECH_PAGE = re.compile(
@@ -172,7 +201,9 @@ _HOST_OPENING = re.compile(
 _PEERAGE_WORDS = frozenset(["lord", "baroness", "lady", "viscount", "viscountess", "earl", "countess"])
 # a surname alone, opening a clause, with a verb of speaking: "Speaking at X, Roe told the audience"
 _SURNAME_VERB = re.compile(
-    rf"(?:^|[,;]\s+|\band\s+)(?P<name>[A-Z][a-zß-ÿ]+(?:[-'’][A-Z][a-zß-ÿ]+)?)\s+(?P<verb>{STRONG_VERBS})\b"
+    rf"(?:^|[,;]\s+|\band\s+)(?:(?:Dr|Professor|Prof|Mr|Mrs|Ms|Minister|Commissioner|Secretary|Senator|Councillor"
+    rf"|Cllr|Mayor|Premier|Administrator|Director)\.?\s+)?(?P<name>[A-Z][a-zß-ÿ]+(?:[-'’][A-Z][a-zß-ÿ]+)?)\s+"
+    rf"(?P<verb>{STRONG_VERBS})\b"
     rf"(?P<after>[^.]{{0,80}})"
 )
 _BARE = re.compile(rf"(?P<name>{NAME})\s+(?P<verb>{STRONG_VERBS})\b(?P<after>[^.]{{0,80}})")
@@ -215,7 +246,7 @@ _ROLE_WORDS = re.compile(
 _LIST_CUE = re.compile(
     r"\b(?:(?:on the panel|the panel|panell?ists|speakers|line-?up|witnesses|speaking|in conversation)\s+"
     r"(?:were|was|are|included|includes|featured|features|will be)|(?:given|delivered|presented)\s+by"
-    r"|^(?:with|featuring)"
+    r"|^(?:with|featuring)|\b(?:discussion|conversation|panel|session|debate|Q&A)\b[^;]{0,160}?,\s+with"
     r"|heard\s+(?:oral\s+|written\s+)?(?:evidence\s+)?from)"
     r"\s*:?\s+(?P<list>.+)$",
     re.I,
@@ -325,7 +356,7 @@ def _verb_ok(verb: str, after: str) -> bool:
     if _GAVE.match(verb):
         return bool(re.match(rf"^\s+(?:\w+\s+){{0,3}}{_SPEECH_NOUN}", after, re.I))
     if _OPENED.match(verb):
-        return bool(re.match(r"^\s+(?:the|a|an|this|its|proceedings|day)\b", after, re.I))
+        return bool(re.match(r"^\s+(?:the|a|an|this|its|proceedings|day|by\s+saying|with\s+a)\b", after, re.I))
     return True
 
 
@@ -374,9 +405,36 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
     found += _turn_speakers(ctx, chairs) + _page_speakers(ctx) + _surname_speakers(ctx)
     speakers = [s for s in _merge_speakers(found) if _norm_name(s.name) not in chairs]
     if not speakers:
-        speakers = [s for s in _title_speakers(ctx) if _norm_name(s.name) not in chairs]
+        speakers = [s for s in _title_speakers(ctx) or _salient_speakers(ctx, chairs | references_named(ctx, references))
+                    if _norm_name(s.name) not in chairs]
     _fill_roles(speakers, ctx)
     return speakers
+
+
+def references_named(ctx: _Context, references: set[int]) -> set[str]:
+    """People named in sentences that recall other talks: they gave those talks, not this one."""
+    return {_norm_name(name) for s in ctx.sentences if s.start in references
+            for m in re.finditer(NAME, s.text) if (name := person_name(m.group(0)))}
+
+
+def _salient_speakers(ctx: _Context, excluded: set[str]) -> list[_Speaker]:
+    """The one person a speech's page keeps coming back to, when no sentence says who spoke: named in its
+    opening, and again and again (in full or by surname) in the text, in a document that tells of a talk."""
+    if not any(_SPEECH_TEXT.search(s.text) for s in ctx.sentences[:8]) and not ctx.document.title:
+        return []
+    opening = ctx.sentences[: max(6, len(ctx.sentences) // 5)]
+    candidates: dict[str, Sentence] = {}
+    for sentence in opening:
+        for match in re.finditer(PERSON, sentence.text):
+            if (name := _as_person(match.group(0), ctx)) and _norm_name(name) not in excluded:
+                candidates.setdefault(name, sentence)
+    counted = {name: sum(s.text.count(name.split()[-1]) for s in ctx.sentences) for name in candidates}
+    ranked = sorted(counted, key=lambda n: -counted[n])
+    if not ranked or counted[ranked[0]] < _SALIENT_MENTIONS or (
+        len(ranked) > 1 and counted[ranked[1]] * 2 > counted[ranked[0]]
+    ):
+        return []
+    return [_Speaker(ranked[0], None, None, candidates[ranked[0]].evidence, 1)]
 
 
 def _title_speakers(ctx: _Context) -> list[_Speaker]:
@@ -406,7 +464,7 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             if any(name in org for org in inside_orgs):
                 continue
             role, org = _role_from_match(match, ctx)
-            strength = 1 if _is_weak(match.group("verb")) else 2
+            strength = 1 if _is_weak(match.group("verb")) and not _SAID_IN_TALK.match(match.group("after")) else 2
             found.append(_Speaker(name, role, org, sentence.evidence, strength))
     for match in _ORG_NAME.finditer(sentence.text):
         org = re.sub(r"^(?:[Tt]he)\s+", "", match.group("org"))
@@ -416,12 +474,20 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             strength = 1 if _is_weak(match.group("verb")) else 2
             found.append(_Speaker(name, None, org, sentence.evidence, strength))
     for strength, matches in ((2, _BY_NAME.finditer(sentence.text)), (2, _JOINED_BY.finditer(sentence.text)),
-                              (2, _SELF_INTRODUCED.finditer(sentence.text)),
-                              (1, _SAID_NAME.finditer(sentence.text))):
+                              (2, _SELF_INTRODUCED.finditer(sentence.text))):
         for match in matches:
             if name := person_name(match.group("name")):
                 role, org = split_role(match.group("role") or "", ctx)
                 found.append(_Speaker(name, role, org, sentence.evidence, strength))
+    if (clause := _SPEAKING_CLAUSE.match(sentence.text)) and (name := titled_person(clause.group("name"))[1]):
+        role, org = split_role(clause.group("role") or titled_person(clause.group("name"))[0] or "", ctx)
+        found.append(_Speaker(name, role, org, sentence.evidence, 2))
+    for match in (*_SAID_NAME.finditer(sentence.text), *_BARE_SAID.finditer(sentence.text)):
+        title, name = titled_person(match.group("name"))
+        if name and not any(name in org for org in inside_orgs):
+            role, org = split_role(match.groupdict().get("role") or title or "", ctx)
+            strength = 2 if _SAID_IN_TALK.match(match.group("after")) else 1
+            found.append(_Speaker(name, role, org, sentence.evidence, strength))
     if cue := _LIST_CUE.search(sentence.text):
         found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
                   for e in _entries(cue.group("list"), ctx)]
@@ -432,6 +498,8 @@ def _trimmed_name(words: str) -> str | None:
     """The name in a run of capitalised words, or its last two when the run is not a name: "Reform
     Jane Roe" after a title is Jane Roe (after a clause word, as in "When Jane Roe spoke", it is not)."""
     parts = words.split()
+    if any(p.lower() in TITLE_WORDS for p in parts[:-2]) and (name := titled_person(words)[1]):
+        return name  # "Commissioner Jane Roe opened"
     if name := clean_name(words):
         return name
     if len(parts) < 3 or any(p in _CLAUSE_WORDS for p in parts):
@@ -517,10 +585,14 @@ def _page_speakers(ctx: _Context) -> list[_Speaker]:
                 org = then
             found.append(_Speaker(name, role, org, sentence.evidence, 2))
     if any(_OWN_TALK.search(s.text) for s in ctx.sentences):
-        for sentence in top[:12]:
+        for sentence in ctx.sentences[:12]:
             if (byline := _BYLINE.match(sentence.text)) and (name := person_name(byline.group("name"))):
                 role, org = _role_and_org(re.split(r",\s+", byline.group("role") or ""), ctx)
                 found.append(_Speaker(name, role, org, sentence.evidence, 2))
+        meta = {k.lower(): v for k, v in ctx.document.metadata.items()}
+        author = next((meta[k] for k in ("author", "authors", "byline") if meta.get(k)), None)
+        if not found and author and (name := _as_person(author, ctx)):
+            found.append(_Speaker(name, None, None, Evidence(f"author: {author}", 0), 2))
     return found
 
 
@@ -662,6 +734,7 @@ def _chaired(text: str) -> set[str]:
     return names
 
 
+_SALIENT_MENTIONS = 3  # a person named this often, and far more than anyone else, is the page's subject
 _SPEAKER_KEYS = ("speaker", "speakers", "presenter", "presenters", "keynote", "keynote speaker", "delivered by",
                  "speaker name", "panel", "panellists", "panelists", "witness", "witnesses")
 _GUEST_KEYS = ("guest", "guests", "interviewee", "interviewees")

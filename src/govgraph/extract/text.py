@@ -134,10 +134,32 @@ def uncapped(text: str) -> str:
     return " ".join(words)
 
 
+# the office a name is written after ("Digital Minister Jane Roe", "Cllr Jane Roe"), which nameparser
+# does not always know as a title
+TITLE_WORDS = frozenset(
+    "minister secretary commissioner administrator president premier mayor councillor cllr senator governor"
+    " chancellor ambassador director chief deputy judge justice leader chair chairman chairwoman"
+    " representative congressman congresswoman treasurer registrar speaker officer".split()
+)
+_LEADING_TITLE = re.compile(r"^(?:[A-Z][\w-]*\s+(?:(?:of|for|and|the)\s+)*)*?(?i:" + "|".join(sorted(TITLE_WORDS))
+                            + r")\s+(?=[A-Z])")
+
+
+def titled_person(run: str) -> tuple[str | None, str | None]:
+    """(title, name) from capitalised words that may open with an office: "Digital Minister Jane Roe"."""
+    words = run.split()
+    if not any(w.lower() in TITLE_WORDS for w in words[:-2]):
+        return None, person_name(run)
+    # the office runs up to the name's two words: "Secretary of State Jane Roe"
+    name = person_name(" ".join(words[-2:]))
+    return (" ".join(words[:-2]), name) if name else (None, None)
+
+
 @lru_cache(maxsize=4096)  # nameparser is the slow step, and a speaker's name recurs through a page
 def person_name(text: str) -> str | None:
     """A speaker's name as annotated: titles and post-nominals dropped (nameparser), a peer's kept."""
     text = _TERRITORY.sub(r"\g<peer>", _POST_NOMINALS.sub("", text.strip().rstrip(".,;:")))
+    text = _LEADING_TITLE.sub("", text)  # "Commissioner Anna Roe"
     parsed = HumanName(text)
     titles = parsed.title.split()
     if titles and titles[-1].lower() in _PEERAGE and parsed.last and not parsed.first:
