@@ -829,3 +829,33 @@ def test_regional_bodies_are_government_organisations_by_the_shape_of_their_name
             "Combined Authority, spoke about a nurse at Hywel Dda University Health Board who uses three systems.")
     assert {d.label for d in _extract(text).departments} >= {
         "Greater Manchester Combined Authority", "Hywel Dda University Health Board"}
+
+
+def test_a_talk_in_a_series_given_by_someone_else_last_year_is_a_reference():
+    text = ("The Ellis Lecture 2026\n\nThe Ellis Lecture was given this year by Dr Maya Tamm, who spoke about "
+            "registries. Last year's lecture, \"The long road\", was given by Sir Mark Fenn.\n\n"
+            "The vote of thanks was given by Dr Peter Lowe of Sheffield City Council.")
+    extraction = _extract(text)
+    assert "Mark Fenn" not in {s.name for s in extraction.speakers}
+    assert "Peter Lowe" not in {s.name for s in extraction.speakers}
+    assert [(r.speaker, r.title) for r in extraction.related_speeches] == [("Mark Fenn", "The long road")]
+
+
+def test_a_question_put_to_an_interviewee_does_not_make_its_subject_a_speaker():
+    text = ("Q&A with the state CIO\n\nQ: Brian Tell, Utah's CIO, said in his keynote that states should share "
+            "code. Do you agree?\n\nA: Yes, and we already do.")
+    assert "Brian Tell" not in {s[0] for s in _speakers(text)}
+
+
+def test_speaker_cards_on_a_programme_page():
+    html = ("<html><body><main><h1>Speakers</h1><section><h2>Keynotes</h2>"
+            "<article><h3>The Hon. Lachie Breen MP</h3><p>Minister for Government Services</p></article>"
+            "<article><h3>Joanne Park PSM</h3><p>Chief Executive Officer, Digital Transformation Agency</p>"
+            "<p>Joanne has led the agency since 2024 and will talk about old systems.</p></article>"
+            "<article><h3>Dr Hemi Walker</h3><p>Government Chief Digital Officer, Department of Internal "
+            "Affairs</p></article></section></main></body></html>")
+    assert sorted(_speakers(html, "t.html", "text/html")) == [
+        ("Hemi Walker", "Government Chief Digital Officer", "Department of Internal Affairs"),
+        ("Joanne Park", "Chief Executive Officer", "Digital Transformation Agency"),
+        ("Lachie Breen", "Minister for Government Services", None),
+    ]

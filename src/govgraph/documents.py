@@ -331,10 +331,20 @@ def _html_metadata(soup: BeautifulSoup) -> dict[str, str]:
 
 
 def _article_root(soup: BeautifulSoup) -> Tag:
-    """The element holding the article: the longest <article>, else <main>, else <body>."""
-    articles = soup.find_all("article")
+    """The element holding the article: the longest <article>, else <main>, else <body>.
+
+    Many <article>s of which none holds most of the text (a page of speaker cards) are one list, read
+    from the <main> that holds them.
+    """
+    articles = [a for a in soup.find_all("article") if a.find_parent("article") is None]
+    sizes = [len(a.get_text()) for a in articles]
+    main = soup.find("main")
+    if len(articles) > 2 and max(sizes) * 5 < sum(sizes) * 3 and isinstance(main, Tag) and all(
+        main in a.parents for a in articles
+    ):
+        return main
     if articles:
-        return max(articles, key=lambda a: len(a.get_text()))
+        return articles[sizes.index(max(sizes))]
     for candidate in (soup.find("main"), soup.find(attrs={"role": "main"}), soup.body):
         if isinstance(candidate, Tag):
             return candidate

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from .context import _Context
-from .text import _ENTITLED, _NOT_NAME_WORDS, NAME, Sentence, clean_name
+from .text import _ENTITLED, _NOT_NAME_WORDS, _ORG_PHRASE, NAME, PERSON, Sentence, clean_name, person_name
 
 _REF_NOUN = r"(?:speech|talk|lecture|presentation|keynote|address|remarks|TED talk)"
 _REFERENCE = re.compile(
@@ -17,6 +17,11 @@ _REFERENCE = re.compile(
     rf"(?i:(?:earlier|previous|last|first|famous|well-known|opening|closing|keynote|own|"
     rf"\w+ \d{{4}})\s+)*(?i:{_REF_NOUN}|one)"
     rf"(?:\s+(?:given|delivered|made)\s+by\s+(?P<name>{NAME}))?(?P<rest>[^.?!]*)"
+)
+# a past talk of a series given by someone else: "Last year's lecture, "X", was given by Jane Roe"
+_SERIES_PAST = re.compile(
+    rf"\b(?i:last year['’]s|the previous|the first|the (?:19|20)\d\d)\s+(?i:{_REF_NOUN})\b"
+    rf"(?P<rest>[^.?!]{{0,160}}?)\b(?:was\s+)?(?:given|delivered)\s+by\s+(?P<name>{PERSON})"
 )
 _EARLIER = re.compile(
     rf"\b(?i:an?|the|his|her|their)\s+(?i:earlier|previous|first|famous|well-known)\s+"
@@ -42,7 +47,8 @@ _MY_EARLIER = re.compile(
 )
 # someone else's talk recalled to listeners: "when NAME spoke at the X board meeting in May, what struck me"
 _OTHERS_TALK = re.compile(
-    rf"(?P<name>{NAME})(?:,\s+[^,.?!]{{2,100}},)?(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)"
+    rf"(?P<name>{NAME})(?:,\s+[^,.?!]{{2,100}},|\s+(?:from|of|at)\s+(?:the\s+)?{_ORG_PHRASE})?"
+    rf"(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)"
     rf"|['’]s\s+{_REF_NOUN})\s+(?:at|to)\s+(?P<rest>[^.?!]{{0,160}})"
 )
 # Words the patterns above cannot match without (they write them case-sensitively; "my" for
@@ -77,6 +83,10 @@ def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Se
             who = match.group("who")
             name = None if who.lower() in ("he", "she", "they") else clean_name(who)
             refs.append((name, _ref_title(match.group("rest")), "follows", sentence))
+            continue
+        match = _SERIES_PAST.search(text) if ("given" in text or "delivered" in text) else None
+        if match:
+            refs.append((person_name(match.group("name")), _ref_title(match.group("rest")), "refers", sentence))
             continue
         match = _EARLIER.search(text)
         if match:

@@ -31,7 +31,7 @@ from .text import (
 )
 
 STRONG_VERBS = (
-    r"(?:(?:has\s+|had\s+|will\s+|is\s+to\s+|was\s+to\s+|then\s+|also\s+)?"
+    r"(?:(?:today\s+|yesterday\s+|later\s+|earlier\s+|first\s+)?(?:has\s+|had\s+|will\s+|is\s+to\s+|was\s+to\s+|then\s+|also\s+)?"
     r"(?:spoke|speaks|will speak|speaking|is speaking|was speaking|delivered|delivers|deliver"
     r"|addressed|addresses|address|presented|presents|present|took the stage|takes the stage"
     r"|take the stage|opened|opens|open|closed|closes|close|keynoted|headlined|set out|sets out"
@@ -251,6 +251,10 @@ _LIST_CUE = re.compile(
     r"\s*:?\s+(?P<list>.+)$",
     re.I,
 )
+# what else a person may give or deliver at an event: "the vote of thanks was given by X"
+_NOT_A_TALK = re.compile(r"\b(?i:vote of thanks|thanks|welcome|introduction|closing words)\b")
+# a question put to the interviewee, which names others only to ask about them
+_QUESTION_LINE = re.compile(r"^(?:Q\d{0,3}|Question)\s*[:.]\s")
 _CLAUSE_WORDS = frozenset(["The", "A", "An", "This", "That", "These", "Those", "His", "Her", "Their",
                           "Its", "Our", "In", "On", "At", "For", "Of", "And", "But", "Or", "With",
                           "From", "By", "As", "After", "Before", "When", "While", "During", "Today",
@@ -401,8 +405,9 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
         if labelled is not None:
             found += labelled
             continue
-        found += _sentence_speakers(sentence, ctx)
-    found += _turn_speakers(ctx, chairs) + _page_speakers(ctx) + _surname_speakers(ctx)
+        if not _QUESTION_LINE.match(sentence.text):
+            found += _sentence_speakers(sentence, ctx)
+    found += _turn_speakers(ctx, chairs) + _page_speakers(ctx) + _surname_speakers(ctx) + _card_speakers(ctx, chairs)
     speakers = [s for s in _merge_speakers(found) if _norm_name(s.name) not in chairs]
     if not speakers:
         speakers = [s for s in _title_speakers(ctx) or _salient_speakers(ctx, chairs | references_named(ctx, references))
@@ -488,7 +493,7 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             role, org = split_role(match.groupdict().get("role") or title or "", ctx)
             strength = 2 if _SAID_IN_TALK.match(match.group("after")) else 1
             found.append(_Speaker(name, role, org, sentence.evidence, strength))
-    if cue := _LIST_CUE.search(sentence.text):
+    if (cue := _LIST_CUE.search(sentence.text)) and not _NOT_A_TALK.search(sentence.text, 0, cue.start()):
         found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
                   for e in _entries(cue.group("list"), ctx)]
     return found
@@ -547,6 +552,22 @@ def _opening_host(turns: dict[str, list[Sentence]], ctx: _Context) -> str | None
     name, opened = min(turns.items(), key=lambda item: item[1][0].start)
     block = " ".join(s.text for s in ctx.sentences if s.block == opened[0].block)
     return name if _HOST_OPENING.search(block) else None
+
+
+def _card_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
+    """Speakers on cards, as a programme or a speakers page lays them out: a heading that is a name and
+    under it a heading that is a title ("Dr Jane Roe" / "Chief Data Officer, Home Office")."""
+    found: list[_Speaker] = []
+    for sentence, below in zip(ctx.sentences, ctx.sentences[1:]):
+        if not (sentence.is_heading and below.is_heading and below.block == sentence.block + 1):
+            continue
+        title = uncapped(below.text)
+        if len(title) > 160 or not _ROLE_WORDS.search(title) or _as_person(title, ctx):
+            continue
+        name = _as_person(_LEADING_HON.sub("", uncapped(sentence.text)), ctx)
+        if name and _norm_name(name) not in chairs:
+            found.append(_Speaker(name, *_role_and_org(re.split(r",\s+", title), ctx), sentence.evidence, 2))
+    return found
 
 
 def _surname_speakers(ctx: _Context) -> list[_Speaker]:

@@ -79,6 +79,7 @@ _NOT_NAME_WORDS = frozenset(
         "Forum", "Expo", "Festival", "Symposium", "Workshop", "Webinar", "Assembly", "Showcase",
         "Annual", "Awards", "Lectures", "Series", "Podcast", "Episode", "Roundtable", "Hearing",
         "Statement", "Address", "Remarks", "Transcript", "Programme", "Agenda", "Networks", "Network",
+        "County", "City", "Borough", "District", "Province", "Region", "Authority", "Answers", "Written",
     ]
 )
 
