@@ -19,6 +19,7 @@ from .related import RelatedIndex, RelatedSpeech, materialise_related, related_s
 from .results import QueryResult
 from .snapshot import Snapshot, read_snapshot
 from .store import EmbeddedStore, default_store_path
+from .validate import validate_files
 
 __version__ = "0.1.0"
 
@@ -50,5 +51,6 @@ __all__ = [
     "speaker_graph",
     "speech_concept_graph",
     "store_stats",
+    "validate_files",
     "validate_store",
 ]
