@@ -859,3 +859,13 @@ def test_speaker_cards_on_a_programme_page():
         ("Joanne Park", "Chief Executive Officer", "Digital Transformation Agency"),
         ("Lachie Breen", "Minister for Government Services", None),
     ]
+
+
+def test_a_record_that_heads_each_turn_with_a_name_line():
+    text = ("Committee debate\n\nNiall Rafter\n\nI remind witnesses of the rules. I invite Mr. Dunne to make his "
+            "opening statement.\n\nCathal Dunne (Department of Social Protection) | source\n\nI thank the committee. "
+            "People want to deal with the State online and our systems are old.\n\nNiall Rafter\n\nThank you, "
+            "Mr. Dunne. I call Deputy Hart.\n\nBrid Hart (Dublin North, Labour) | source\n\nWhat happens to "
+            "people without a phone?\n\nCathal Dunne\n\nThey keep a paper route.\n\nBrid Hart\n\n"
+            "And the text codes?\n\nCathal Dunne\n\nThey stay for people who need them.")
+    assert _speakers(text) == [("Cathal Dunne", None, "Department of Social Protection")]

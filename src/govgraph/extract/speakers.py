@@ -198,6 +198,10 @@ _HOST_OPENING = re.compile(
     r"(?:joining|tuning|listening|coming)|(?:I'm|I am|we're|we are)\s+joined\s+by|joining\s+(?:me|us)\b"
     r"|my\s+guests?\b|our\s+guests?\b)"
 )
+# a chair's turn: calling the next voice, inviting a statement, reminding witnesses of the rules
+_CHAIR_TURN = re.compile(r"\bI\s+(?:now\s+)?(?:call|invite)\s+(?:on\s+)?(?:Mr|Mrs|Ms|Dr|Deputy|Senator|the)\b"
+                         r"|\bI\s+remind\s+(?:witnesses|members)\b"
+                         r"|^Thank\s+you,?\s+(?:Mr|Mrs|Ms|Dr|Deputy|Senator|Professor)\.?\s+[A-Z]")
 _PEERAGE_WORDS = frozenset(["lord", "baroness", "lady", "viscount", "viscountess", "earl", "countess"])
 # a surname alone, opening a clause, with a verb of speaking: "Speaking at X, Roe told the audience"
 _SURNAME_VERB = re.compile(
@@ -274,7 +278,7 @@ _LINKED_BODY = re.compile(r"^(?:of|from|at)\s+(?P<org>.+)$")
 _CHAIRED = re.compile(
     rf"\b(?i:chaired|moderated|hosted|introduced|compered|facilitated|interviewed)\s+by\s+(?P<name>{PERSON})"
     rf"|(?P<named>{PERSON})\s+\((?:[A-Z][\w-]*\s+){{0,2}}(?i:chair|chairman|chairwoman|chairperson|convener"
-    rf"|convenor|moderator|host|presenter|interviewer)\)"
+    rf"|convenor|moderator|host|presenter|interviewer)\)|\[(?P<inchair>{PERSON})\s+in\s+the\s+Chair\]"
 )
 # a heading that names the speaker before the kind of text: "Jane Roe – 2016 Speech on X",
 # "Jane Roe MSP: speech at X", "Sprint 20: Jane Roe speech", "Speech: Jane Roe Speech at X"
@@ -518,15 +522,25 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
     turns: dict[str, list[Sentence]] = {}
     roles: dict[str, tuple[str | None, str | None]] = {}
     last_of_block: dict[int, Sentence] = {s.block: s for s in ctx.sentences}
+    blocks: dict[int, list[Sentence]] = {}
+    for sentence in ctx.sentences:
+        blocks.setdefault(sentence.block, []).append(sentence)
     previous: Sentence | None = None
     surnames: dict[str, set[str]] | None = None  # built at the first short label, once
+    speaking: tuple[str, str | None] | None = None  # a name line ("Jane Roe (ORG)") over the next paragraphs
     for sentence in ctx.sentences:
         opens = previous is None or previous.block != sentence.block
         previous, after_colon = sentence, previous is not None and previous.text.endswith(":")
         if not opens or after_colon:
             continue
         role, text = None, _TURN_NUMBER.sub("", sentence.text)
-        if (match := _TURN.match(text)) and (name := person_name(match.group("name"))):
+        if sentence.is_heading and (line := _name_line(text, ctx)):
+            speaking = line
+            continue
+        if speaking:
+            name, role = speaking
+            speaking = None
+        elif (match := _TURN.match(text)) and (name := person_name(match.group("name"))):
             role = match.group("role") or match.group("paren")
         elif short := _SHORT_TURN.match(text):
             surnames = _full_names_by_surname(ctx) if surnames is None else surnames
@@ -535,14 +549,35 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
             continue
         if name and _norm_name(name) not in chairs:
             turns.setdefault(name, []).append(sentence)
-            roles.setdefault(name, split_role(role or "", ctx))
+            told = _role_and_org([role] if role else [], ctx)  # the fullest title any of their labels gives
+            if sum(x is not None for x in told) > sum(x is not None for x in roles.get(name, (None, None))):
+                roles[name] = told
+            roles.setdefault(name, told)
     host = _opening_host(turns, ctx)
+    # a record of many turns is a transcript: who takes turns in it spoke, whatever else the page says
+    strength = 2 if sum(map(len, turns.values())) >= _TRANSCRIPT_TURNS else 1
     speakers = []
     for name, opened in turns.items():
         asked = sum(last_of_block[s.block].text.endswith("?") for s in opened)
-        if asked * 2 < len(opened) and name != host:
-            speakers.append(_Speaker(name, *roles[name], opened[0].evidence, 1))
+        calls = sum(any(_CHAIR_TURN.search(t.text) for t in blocks[s.block]) for s in opened)  # "I call Ms Roe"
+        if asked * 2 < len(opened) and name != host and calls * 2 < len(opened):
+            speakers.append(_Speaker(name, *roles[name], opened[0].evidence, strength))
     return speakers
+
+
+_TRANSCRIPT_TURNS = 6
+
+
+def _name_line(text: str, ctx: _Context) -> tuple[str, str | None] | None:
+    """(name, role) of a line that is only a person, as a record heads each turn: "Jane Roe (Department
+    of X) | source", "Jane Roe (Constituency) (Party)"; None for any other line."""
+    text = re.sub(r"\s+\|.*$", "", text.strip())
+    brackets = re.findall(r"\(([^()]{1,120})\)", text)
+    base = re.sub(r"\s*\([^()]{1,120}\)", "", text).strip()
+    if len(base) > 60 or not (name := _as_person(_LEADING_HON.sub("", uncapped(base)), ctx)):
+        return None
+    role = next((b for b in brackets if ctx.is_organisation(b) or _ROLE_WORDS.search(b)), None)
+    return name, (f"of {role}" if role and not _ROLE_WORDS.search(role) else role)  # a body alone: "of X"
 
 
 def _opening_host(turns: dict[str, list[Sentence]], ctx: _Context) -> str | None:
@@ -747,10 +782,10 @@ def _role_and_org(parts: list[str], ctx: _Context) -> tuple[str | None, str | No
 def _chaired(text: str) -> set[str]:
     """People the text names as chairing or introducing: "chaired by X", "X (Chair)"."""
     names: set[str] = set()
-    if " by " not in text.lower() and "(" not in text:
+    if " by " not in text.lower() and "(" not in text and "[" not in text:
         return names
     for match in _CHAIRED.finditer(text):
-        if name := person_name(match.group("name") or match.group("named")):
+        if name := person_name(match.group("name") or match.group("named") or match.group("inchair")):
             names.add(_norm_name(name))
     return names
 
