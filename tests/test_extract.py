@@ -869,3 +869,12 @@ def test_a_record_that_heads_each_turn_with_a_name_line():
             "people without a phone?\n\nCathal Dunne\n\nThey keep a paper route.\n\nBrid Hart\n\n"
             "And the text codes?\n\nCathal Dunne\n\nThey stay for people who need them.")
     assert _speakers(text) == [("Cathal Dunne", None, "Department of Social Protection")]
+
+
+@pytest.mark.parametrize("words", ["Customer Experience", "Border Management", "Information Officer",
+                                   "One Hundred Nineteenth Congress"])
+def test_words_shaped_as_abstract_nouns_or_numbers_are_not_names(words):
+    from govgraph.extract.text import clean_name
+
+    assert clean_name(words) is None
+    assert clean_name("Florence Nightingale") == "Florence Nightingale"

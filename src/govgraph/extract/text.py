@@ -96,11 +96,24 @@ POST_NOMINALS = (r"(?:MP|MSP|MS|AM|MLA|TD|MEP|MPP|MLC|MHA|MNA|MHK|OBE|CBE|MBE|GB
 _POST_NOMINALS = re.compile(rf"(?:\s+{POST_NOMINALS}){{1,8}}$")
 
 
+# words shaped as abstract nouns or numbers are not names ("Customer Experience", "Border Management",
+# "One Hundred Nineteenth Congress"); the few given names of that shape are kept
+_NOUN_SHAPED = re.compile(
+    r"[A-Z][a-z]+(?:tion|sion|ship|ness|ment|ology|ism|ics|ance|ence|ities|ings)"
+    r"|(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Hundred|Thousand|First|Second|Third|[A-Z][a-z]+teenth"
+    r"|[A-Z][a-z]+tieth)"
+)
+_NAMES_OF_THAT_SHAPE = frozenset(["Clement", "Constance", "Florence", "Lawrence", "Laurence", "Terence",
+                                  "Clarence", "Prudence", "Hortense", "Vance", "Spence", "Torrance"])
+
+
 def clean_name(name: str) -> str | None:
     """A person's name without honorifics, or None when the words are not a person's name."""
     name = _POST_NOMINALS.sub("", _HONORIFIC.sub("", name.strip()))
     words = name.split()
     if len(words) < 2 or any(w in _NOT_NAME_WORDS for w in words):
+        return None
+    if any(_NOUN_SHAPED.fullmatch(w) and w not in _NAMES_OF_THAT_SHAPE for w in words):
         return None
     return name
 
