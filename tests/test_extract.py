@@ -878,3 +878,26 @@ def test_words_shaped_as_abstract_nouns_or_numbers_are_not_names(words):
 
     assert clean_name(words) is None
     assert clean_name("Florence Nightingale") == "Florence Nightingale"
+
+
+@pytest.mark.parametrize(
+    ("heading", "event"),
+    [
+        ("GovTech Northern Summit 2025: day one agenda", "GovTech Northern Summit 2025"),
+        ("Round-up: the spring data meetup", "the spring data meetup"),
+        ("Chief Digital Officer's keynote at Digital Public Services Wales 2025", "Digital Public Services Wales 2025"),
+        ("Sharing data without losing trust: a fireside chat", "Sharing data without losing trust"),
+        ("Ellison Lecture 2026: 'A state you never have to visit'", "Ellison Lecture 2026"),
+        ("Cyber resilience for NHS trusts – lessons from the year", "Cyber resilience for NHS trusts – lessons from the year"),
+    ],
+)
+def test_the_events_name_in_a_heading(heading, event):
+    from govgraph.extract.events import _event_name
+
+    assert _event_name(heading) == event
+
+
+def test_a_date_in_capitals_and_a_recorded_date():
+    assert parse_date("MARCH 11, 2025") == ("2025-03-11", "day")
+    text = "---\ntitle: Episode 4\nrecorded: 2024-07-30\npublished: 2024-08-06\n---\n\nWelcome to the podcast.\n"
+    assert extract(parse_document(text.encode(), "t.md", "text/markdown"), default_lexicon()).event.date == "2024-07-30"

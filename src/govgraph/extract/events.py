@@ -30,7 +30,8 @@ MONTHS = {m: i for i, m in enumerate(
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
-          r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+          r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+          r"|JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\.?")
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -81,7 +82,8 @@ _HOST_LABELS = {"organised by", "organized by", "hosted by", "host", "organiser"
 _FORMAT_LABELS = {"format", "attendance", "event type", "type"}
 _LOCATION_LABELS = {"location", "venue", "where", "place"}
 _DATE_LABELS = {"date", "when", "held on", "delivered", "delivered on", "date delivered", "event date",
-                "speech date", "held", "took place"}
+                "speech date", "held", "took place", "recorded", "recorded on", "given on", "date of event",
+                "date of speech", "date of hearing", "hearing date", "meeting date"}
 _LABEL_NAMES = _EVENT_LABELS | _HOST_LABELS | _FORMAT_LABELS | _LOCATION_LABELS | _DATE_LABELS
 # a page's own dates, not the event's: "Published 28 June", "Posted on:", "Date modified:", "Last updated"
 _PUBLISHED = re.compile(r"\b(?:published|posted|updated|modified|reviewed|issued|last edited)\b", re.I)
@@ -192,13 +194,16 @@ _IN_PERSON = re.compile(
 def find_event(ctx: _Context, speakers: list[_Speaker], references: set[int]) -> tuple[EventFact, str | None]:
     """The event the speech was given at, and the speech's own title when the text gives one."""
     labels = _labelled_fields(ctx)
-    title, evidence, named_host = _event_title(ctx, labels, speakers, references)
+    heading, evidence, named_host = _event_title(ctx, labels, speakers, references)
+    title = _event_name(heading) if heading else None
     date, date_sentence = _event_date(ctx, labels, references, title)
     host, host_key, host_sentence = _event_host(ctx, labels, speakers, title, named_host)
     fmt = _event_format(ctx, labels)
     if evidence is None and (told := host_sentence or date_sentence):
         evidence = told.evidence  # an untitled event is still told of by the sentence naming its host or date
-    return EventFact(title, date, host, host_key, fmt, evidence), _speech_title(ctx, references)
+    # a heading the event's name was cut from ("Sprint 13: Jane Roe on X") is the speech's own title
+    own_title = _speech_title(ctx, references) or (heading if heading != title else None)
+    return EventFact(title, date, host, host_key, fmt, evidence), own_title
 
 
 def _labelled_fields(ctx: _Context) -> dict[str, tuple[str, Sentence]]:
@@ -288,6 +293,35 @@ def _strip_speech_suffix(title: str) -> str:
     return _SPEECH_SUFFIX.sub("", title.strip()).strip(" -–—:")
 
 
+def _event_name(title: str) -> str:
+    """The event's name in a heading: without the kind of page before it ("Round-up: X"), the kind of talk
+    after it ("X: a fireside chat"), the talk's own title or speaker after an event's name ("Summit 2025:
+    day one agenda", "Sprint 26: Jane Roe"), or the talk before "at" ("ROLE's keynote at X")."""
+    title = _PAGE_KIND.sub("", title)
+    if at := _TALK_AT.match(title):
+        return at.group("event").strip()
+    if (parts := _SUBTITLE.match(title)) and (
+        _TALK_KIND.fullmatch(parts.group("rest").strip()) or _EVENTISH.search(parts.group("event"))
+    ):
+        return parts.group("event").strip()
+    return title
+
+
+# the kind of page a heading opens with, before the event's name: "Round-up: ...", "Webinar transcript: ..."
+_PAGE_KIND = re.compile(
+    r"^(?i:round-?up|recap|write-?up|event report|report|webinar(?:\s+transcript)?|transcript|video|podcast"
+    r"|preview|agenda|programme|live blog|watch|listen)\s*[:–—|-]\s+"
+)
+_TALK_AT = re.compile(
+    r"^(?:[\w'’ -]{0,60}\s)?(?i:keynote|speech|remarks|address|talk|lecture|presentation)\s+(?:at|to)\s+(?:the\s+)?"
+    rf"(?P<event>[A-Z0-9].{{2,100}})$"
+)
+_SUBTITLE = re.compile(r"^(?P<event>.{3,80}?)(?::\s+|\s+[–—|]\s+|\s+-\s+)(?P<rest>.+)$")
+_TALK_KIND = re.compile(r"(?i:(?:an?\s+)?(?:fireside chat|panel(?: discussion)?|webinar|roundtable|keynote|lecture"
+                        r"|talk|speech|discussion|conversation|q&a))")
+_EVENTISH = re.compile(rf"\b{_EVENT_NOUN}\b|\b(?:19|20)\d\d\b|#\d+|\b(?i:meetup|lecture|hackathon|unconference)\b")
+
+
 def _event_date(ctx: _Context, labels: dict[str, tuple[str, Sentence]], references: set[int],
                 title: str | None) -> tuple[str | None, Sentence | None]:
     """The event's date, and the sentence that gives it (None when it came from metadata or the title).
@@ -368,7 +402,8 @@ def _yearless_date(ctx: _Context, references: set[int], published: str) -> tuple
 
 _EVENT_CUE = re.compile(
     rf"\b{STRONG_VERBS}\b|\b{_SPEECH_NOUN}\b|\b(?:event|conference|summit|forum|breakout|panel|workshop|webinar"
-    r"|showcase|speaking)\b", re.I)
+    r"|showcase|speaking|hearing|meeting|roundtable|fireside|chat|debate|symposium|lecture|meetup|episode"
+    r"|hosted|held|convened|testified|appeared)\b", re.I)
 
 
 def _about_the_event(text: str) -> bool:
