@@ -901,3 +901,27 @@ def test_a_date_in_capitals_and_a_recorded_date():
     assert parse_date("MARCH 11, 2025") == ("2025-03-11", "day")
     text = "---\ntitle: Episode 4\nrecorded: 2024-07-30\npublished: 2024-08-06\n---\n\nWelcome to the podcast.\n"
     assert extract(parse_document(text.encode(), "t.md", "text/markdown"), default_lexicon()).event.date == "2024-07-30"
+
+
+def test_a_qa_answers_for_the_person_its_introduction_names():
+    text = ("Q&A with the state CIO\n\nRenata Castell, Colorado's chief information officer, gave a keynote "
+            "on mainframes. We caught up with her afterward.\n\nQ: Why replace it now?\n\nA: Because the people "
+            "who know it are retiring.\n\nQ: And the contracts?\n\nA: Shorter, modular ones.")
+    assert [s[0] for s in _speakers(text)] == ["Renata Castell"]
+
+
+def test_a_title_before_the_name_found_elsewhere_in_the_text():
+    text = ("Minister opens CyberGov North\n\nFrom: Department for Science, Innovation and Technology and "
+            "Kavita Rhodd MP\n\nNew rules were announced today by the Parliamentary Under-Secretary of State for "
+            "Digital Government, Kavita Rhodd, at CyberGov North.")
+    assert _speakers(text) == [("Kavita Rhodd", "Parliamentary Under-Secretary of State for Digital Government", None)]
+
+
+def test_a_mixed_case_title_keeps_its_capitals_and_a_country_after_the_body_is_not_the_body():
+    html = ("<html><body><main><h1>Speakers</h1><article><h3>Bea Marr</h3><p>Chief Customer Officer, Service NSW"
+            "</p></article><article><h3>Dr Hemi Walk</h3><p>Chief Digital Officer, Department of Internal Affairs, "
+            "New Zealand</p></article><article><h3>Jo Pike</h3><p>Chief Executive, Digital Transformation Agency"
+            "</p></article></main></body></html>")
+    assert ("Bea Marr", "Chief Customer Officer", "Service NSW") in _speakers(html, "t.html", "text/html")
+    assert ("Hemi Walk", "Chief Digital Officer", "Department of Internal Affairs") in _speakers(html, "t.html",
+                                                                                              "text/html")

@@ -411,7 +411,8 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
             continue
         if not _QUESTION_LINE.match(sentence.text):
             found += _sentence_speakers(sentence, ctx)
-    found += _turn_speakers(ctx, chairs) + _page_speakers(ctx) + _surname_speakers(ctx) + _card_speakers(ctx, chairs)
+    found += (_turn_speakers(ctx, chairs) + _page_speakers(ctx) + _surname_speakers(ctx) + _card_speakers(ctx, chairs)
+              + _interviewee(ctx, chairs))
     speakers = [s for s in _merge_speakers(found) if _norm_name(s.name) not in chairs]
     if not speakers:
         speakers = [s for s in _title_speakers(ctx) or _salient_speakers(ctx, chairs | references_named(ctx, references))
@@ -576,7 +577,7 @@ def _name_line(text: str, ctx: _Context) -> tuple[str, str | None] | None:
     base = re.sub(r"\s*\([^()]{1,120}\)", "", text).strip()
     if len(base) > 60 or not (name := _as_person(_LEADING_HON.sub("", uncapped(base)), ctx)):
         return None
-    role = next((b for b in brackets if ctx.is_organisation(b) or _ROLE_WORDS.search(b)), None)
+    role = next((b for b in brackets if _ROLE_WORDS.search(b) or (ctx.is_organisation(b) and len(b) > 4)), None)
     return name, (f"of {role}" if role and not _ROLE_WORDS.search(role) else role)  # a body alone: "of X"
 
 
@@ -589,6 +590,26 @@ def _opening_host(turns: dict[str, list[Sentence]], ctx: _Context) -> str | None
     return name if _HOST_OPENING.search(block) else None
 
 
+def _interviewee(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
+    """The one person a Q&A answers for: "Q:" / "A:" turns, and the person its introduction names first."""
+    answers = [s for s in ctx.sentences if _ANSWER_LINE.match(s.text)]
+    if len(answers) < 2:
+        return []
+    first_answer = answers[0].start
+    for sentence in ctx.sentences:
+        if sentence.start >= first_answer:
+            break
+        for match in re.finditer(PERSON, sentence.text):
+            if (name := _as_person(match.group(0), ctx)) and _norm_name(name) not in chairs:
+                return [_Speaker(name, None, None, sentence.evidence, 2)]
+    return []
+
+
+_COUNTRY = re.compile(r"(?:the\s+)?(?:UK|United Kingdom|England|Scotland|Wales|Northern Ireland|Ireland|Canada"
+                      r"|Australia|New Zealand|Aotearoa New Zealand|United States|USA|US|U\.S\.|European Union|EU)")
+_ANSWER_LINE = re.compile(r"^A\s*[:.]\s+\S")
+
+
 def _card_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
     """Speakers on cards, as a programme or a speakers page lays them out: a heading that is a name and
     under it a heading that is a title ("Dr Jane Roe" / "Chief Data Officer, Home Office")."""
@@ -596,7 +617,7 @@ def _card_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
     for sentence, below in zip(ctx.sentences, ctx.sentences[1:]):
         if not (sentence.is_heading and below.is_heading and below.block == sentence.block + 1):
             continue
-        title = uncapped(below.text)
+        title = below.text
         if len(title) > 160 or not _ROLE_WORDS.search(title) or _as_person(title, ctx):
             continue
         name = _as_person(_LEADING_HON.sub("", uncapped(sentence.text)), ctx)
@@ -774,6 +795,8 @@ def _role_and_org(parts: list[str], ctx: _Context) -> tuple[str | None, str | No
     for split in range(1, len(parts)):  # a body whose own name has commas ("Foreign, Commonwealth ...")
         if _norm_name(body := ", ".join(parts[split:])) in ctx.lexicon.organisation_by_name:
             return ", ".join(parts[:split]), body
+    if len(parts) > 2 and _COUNTRY.fullmatch(parts[-1]):
+        parts = parts[:-1]  # "ROLE, Department of Internal Affairs, New Zealand"
     if len(parts) > 1 and ctx.is_organisation(parts[-1]):
         return ", ".join(parts[:-1]), parts[-1]
     return split_role(", ".join(parts), ctx)
@@ -829,8 +852,8 @@ def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
         for sentence in ctx.sentences:
             if speaker.name not in sentence.text:
                 continue
-            after, before = _role_patterns(speaker.name)
-            match = after.search(sentence.text) or before.search(sentence.text)
+            after, before, comma_before = _role_patterns(speaker.name)
+            match = after.search(sentence.text) or before.search(sentence.text) or comma_before.search(sentence.text)
             if match and _ROLE_WORDS.search(match.group("role")):
                 speaker.role, org = split_role(match.group("role"), ctx)
                 speaker.organisation = speaker.organisation or org
@@ -840,8 +863,9 @@ def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
 
 
 @lru_cache(maxsize=1024)
-def _role_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """"NAME, ROLE," and "ROLE NAME" for one name, compiled once (names recur across documents)."""
+def _role_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """"NAME, ROLE,", "ROLE NAME" and "the ROLE, NAME," for one name, compiled once (names recur across
+    documents)."""
     escaped = re.escape(name)
     after = re.compile(
         rf"{escaped}(?:\s+{POST_NOMINALS}){{0,4}}(?:\s*\([^)]{{1,60}}\))?,\s+"
@@ -851,7 +875,11 @@ def _role_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?P<role>{_ROLE_WORDS.pattern}(?:\s+(?:of|for|and|the|on|[A-Z][\w-]*)){{0,8}}?)"
         rf"\s+(?:{HONORIFICS}\s+){{0,3}}{escaped}\b"
     )
-    return after, before
+    comma_before = re.compile(
+        rf"\b(?:[Tt]he|by|[Bb]y\s+the)\s+(?P<role>(?:[A-Z][\w'’-]*|of|for|and|the|with|on)(?:\s+(?:[A-Z][\w'’-]*|of|for|and"
+        rf"|the|with|responsibility|on|,(?=\s+[A-Z]))){{0,16}}?),\s+(?:{HONORIFICS}\s+){{0,3}}{escaped}\b"
+    )
+    return after, before, comma_before
 
 
 def _heading_entry_roles(speakers: list[_Speaker], ctx: _Context) -> None:

@@ -136,7 +136,10 @@ _POST_NOMINAL_WORD = re.compile(rf"^{POST_NOMINALS}$")
 
 
 def uncapped(text: str) -> str:
-    """An all-capitals label or heading in the case a name is written: "THE HON JANE ROE MP"."""
+    """An all-capitals label or heading in the case a name is written: "THE HON JANE ROE MP"; a line in
+    mixed case is left as it is ("Chief Executive, NHS England")."""
+    if any(c.islower() for c in text.replace("PhD", "")):
+        return text
     words = []
     for number, word in enumerate(text.split()):
         if _POST_NOMINAL_WORD.match(word) or not word.isupper():
