@@ -925,3 +925,13 @@ def test_a_mixed_case_title_keeps_its_capitals_and_a_country_after_the_body_is_n
     assert ("Bea Marr", "Chief Customer Officer", "Service NSW") in _speakers(html, "t.html", "text/html")
     assert ("Hemi Walk", "Chief Digital Officer", "Department of Internal Affairs") in _speakers(html, "t.html",
                                                                                               "text/html")
+
+
+def test_a_govuk_speech_page_names_its_speaker_in_its_from_list_not_in_related_links():
+    html = ("<html><head><title>Making services work - GOV.UK</title></head><body><main>"
+            "<h1>Making services work</h1><dl><dt>From:</dt><dd><a href='/co'>Cabinet Office</a> and "
+            "<a href='/p'>The Rt Hon Jo Blogg MP</a></dd><dt>Published</dt><dd>5 March 2019</dd></dl>"
+            "<div><p>Good morning. Public services should be simple for everyone who uses them.</p></div>"
+            "<h2>Related content</h2><ul><li><a href='/x'>Another speech by Alan Smithe</a></li></ul>"
+            "</main></body></html>")
+    assert [s[0] for s in _speakers(html, "t.html", "text/html")] == ["Jo Blogg"]

@@ -255,6 +255,10 @@ _LIST_CUE = re.compile(
     r"\s*:?\s+(?P<list>.+)$",
     re.I,
 )
+# a heading over links to other pages: what is listed under it is not this page's
+_RELATED = re.compile(r"^(?i:related(?:\s+\w+){0,2}|more\s+(?:like\s+this|from\s+.{1,40}|on\s+this\s+topic|stories"
+                      r"|news|speeches|events)|read\s+(?:more|next)|see\s+also|you\s+(?:might|may)\s+also\s+like"
+                      r"|explore\s+the\s+topic|latest\s+(?:news|speeches)|other\s+speeches|previous\s+events)\s*:?$")
 # what else a person may give or deliver at an event: "the vote of thanks was given by X"
 _NOT_A_TALK = re.compile(r"\b(?i:vote of thanks|thanks|welcome|introduction|closing words)\b")
 # a question put to the interviewee, which names others only to ask about them
@@ -389,6 +393,15 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
             if labelled is not None:
                 found += labelled
                 pending = None
+                continue
+            if pending == "from":  # "From:" over its value, as a <dl> lays it out
+                found += _from_people(sentence.text, sentence, ctx)
+                pending = None
+                continue
+            if _RELATED.match(sentence.text):
+                pending = "related"
+                continue
+            if pending == "related":  # the items listed under "Related content" are links to other pages
                 continue
             if pending and (entries := _entries(sentence.text, ctx)):
                 if pending == "chair":
@@ -695,6 +708,14 @@ def _label_person(label: str, surnames: dict[str, set[str]]) -> str | None:
     return next(iter(matches)) if len(matches) == 1 else None
 
 
+def _from_people(value: str, sentence: Sentence, ctx: _Context) -> list[_Speaker]:
+    """"From: Cabinet Office and The Rt Hon Jane Roe MP": the people, not the bodies."""
+    for words in sorted(ctx.names_in_sentence.get(sentence.start, ()), key=len, reverse=True):
+        value = value.replace(words, ",")  # "Employment and Social Development Canada" is one body
+    people = [name for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", value) if (name := _as_person(part, ctx))]
+    return [_Speaker(name, None, None, sentence.evidence, 2) for name in people]
+
+
 def _label_kind(label: str) -> str | None:
     """'speaker' for a label that introduces speakers, 'chair' for one that introduces a chair."""
     label = label.strip().lower()
@@ -711,12 +732,8 @@ def _labelled(sentence: Sentence, ctx: _Context, chairs: set[str]) -> list[_Spea
     kind = _label_kind(label.group("label")) if label else None
     if label is None or kind is None:
         return None
-    if kind == "from":  # "From: Cabinet Office and The Rt Hon Jane Roe MP": the people, not the bodies
-        value = label.group("value")
-        for words in sorted(ctx.names_in_sentence.get(sentence.start, ()), key=len, reverse=True):
-            value = value.replace(words, ",")  # "Employment and Social Development Canada" is one body
-        people = [name for part in re.split(r",\s*(?:and\s+)?|\s+and\s+", value) if (name := _as_person(part, ctx))]
-        return [_Speaker(name, None, None, sentence.evidence, 2) for name in people]
+    if kind == "from":
+        return _from_people(label.group("value"), sentence, ctx)
     entries = _entries(label.group("value"), ctx)
     if kind == "chair":
         chairs |= {_norm_name(e.name) for e in entries}
