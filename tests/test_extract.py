@@ -927,11 +927,16 @@ def test_a_mixed_case_title_keeps_its_capitals_and_a_country_after_the_body_is_n
                                                                                               "text/html")
 
 
-def test_a_govuk_speech_page_names_its_speaker_in_its_from_list_not_in_related_links():
+def test_a_govuk_speech_page_names_its_speaker_in_its_from_list():
     html = ("<html><head><title>Making services work - GOV.UK</title></head><body><main>"
             "<h1>Making services work</h1><dl><dt>From:</dt><dd><a href='/co'>Cabinet Office</a> and "
             "<a href='/p'>The Rt Hon Jo Blogg MP</a></dd><dt>Published</dt><dd>5 March 2019</dd></dl>"
             "<div><p>Good morning. Public services should be simple for everyone who uses them.</p></div>"
-            "<h2>Related content</h2><ul><li><a href='/x'>Another speech by Alan Smithe</a></li></ul>"
             "</main></body></html>")
     assert [s[0] for s in _speakers(html, "t.html", "text/html")] == ["Jo Blogg"]
+
+
+def test_what_a_related_heading_lists_names_no_speaker():
+    text = ("Making services work\n\nGood morning. Public services should be simple for everyone.\n\n"
+            "More from this minister\n\nAnother speech by Alan Smithe\n\nA talk by Bo Lind")
+    assert _speakers(text) == []
