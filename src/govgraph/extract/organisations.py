@@ -25,6 +25,9 @@ _COUNTRY_WORDS = {
     "New Zealand": r"New Zealand|New Zealanders|Aotearoa|NZ",
     "European Union": r"European Union|EU|European Commission|Europe",
     "Estonia": r"Estonia|Estonian",
+    "Ireland": r"(?<!Northern\s)Ireland|(?<!Northern\s)Irish(?!\s+Sea)|Dublin|Dáil|Oireachtas|Taoiseach|"
+               r"Tánaiste|gov\.ie",
+    "Northern Ireland": r"Northern Ireland|Northern Irish|Stormont",
 }
 _COUNTRY_NAMED = {country: re.compile(rf"(?<![\w#@-])(?:{words})(?![\w-])")
                   for country, words in _COUNTRY_WORDS.items()}
@@ -36,6 +39,8 @@ _COUNTRY_CLUES = {
     "New Zealand": ("New Zealand", "Aotearoa", "NZ"),
     "European Union": ("EU", "Europe"),
     "Estonia": ("Estonia",),
+    "Ireland": ("Ireland", "Irish", "Dublin", "Dáil", "Oireachtas", "Taoiseach", "Tánaiste", "gov.ie"),
+    "Northern Ireland": ("Northern Ireland", "Northern Irish", "Stormont"),
 }
 # A state, province or nation named before a department makes it that place's department.
 _PLACE = (
