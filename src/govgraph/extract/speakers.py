@@ -14,6 +14,7 @@ from .context import _ORG_WORDS, _Context
 from .model import Evidence
 from .text import (
     _LABEL,
+    _NOT_NAME_WORDS,
     _ORG_PHRASE,
     _TERRITORY,
     HONORIFICS,
@@ -203,6 +204,16 @@ _CHAIR_TURN = re.compile(r"\bI\s+(?:now\s+)?(?:call|invite)\s+(?:on\s+)?(?:Mr|Mr
                          r"|\bI\s+remind\s+(?:witnesses|members)\b"
                          r"|^Thank\s+you,?\s+(?:Mr|Mrs|Ms|Dr|Deputy|Senator|Professor)\.?\s+[A-Z]")
 _PEERAGE_WORDS = frozenset(["lord", "baroness", "lady", "viscount", "viscountess", "earl", "countess"])
+# a word each of STRONG_VERBS holds, so that a sentence with none of them skips the surname search
+_SPEAKING_WORDS = ("spok", "speak", "deliver", "address", "present", "took", "take", "open", "clos", "keynot",
+                   "headlin", "set out", "sets out", "gave", "give", "giving", "talk", "lectur", "launch", "told",
+                   "answer", "appear", "used", "interview")
+_NOT_SURNAMES = _NOT_NAME_WORDS | frozenset(["She", "He", "They", "We", "It", "You", "Who", "Everyone", "Nobody",
+                                            "Someone", "Each", "Both", "Ministers", "Officials", "Speakers"])
+_ANY_VERB = re.compile(rf"\b(?:{STRONG_VERBS}|{WEAK_VERBS}|added|noted|continued)\b")
+# a word each of WEAK_VERBS holds (and the verbs _SAID_NAME knows)
+_SAYING_WORDS = ("said", "says", "argu", "tell", "explain", "describ", "warned", "urged", "called for", "added",
+                 "noted", "continued")
 # a surname alone, opening a clause, with a verb of speaking: "Speaking at X, Roe told the audience"
 _SURNAME_VERB = re.compile(
     rf"(?:^|[,;]\s+|\band\s+)(?:(?:Dr|Professor|Prof|Mr|Mrs|Ms|Minister|Commissioner|Secretary|Senator|Councillor"
@@ -255,6 +266,9 @@ _LIST_CUE = re.compile(
     r"\s*:?\s+(?P<list>.+)$",
     re.I,
 )
+# words that place what someone said at the event itself
+_AT_THE_EVENT = re.compile(r"\b(?:conference|summit|panel|session|event|forum|delegates|audience|on stage|keynote"
+                           r"|webinar|workshop|breakout|fireside|meetup|attendees)\b", re.I)
 # a heading over links to other pages: what is listed under it is not this page's
 _RELATED = re.compile(r"^(?i:related(?:\s+\w+){0,2}|more\s+(?:like\s+this|from\s+.{1,40}|on\s+this\s+topic|stories"
                       r"|news|speeches|events)|read\s+(?:more|next)|see\s+also|you\s+(?:might|may)\s+also\s+like"
@@ -476,8 +490,11 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
     """Speakers a running sentence reports: "X, ROLE, said", "a talk by X", "On the panel were X, Y"."""
     found: list[_Speaker] = []
     inside_orgs = ctx.names_in_sentence.get(sentence.start, [])
+    text = sentence.text
+    # every pattern below but the lists needs a verb of speaking or saying: one search tells if there is one
+    says = any(verb in text for verb in _SAYING_WORDS + _SPEAKING_WORDS) and bool(_ANY_VERB.search(text))
     patterns = (_POSSESSIVE, _ROLE_FIRST, _ORG_TITLE_FIRST, _TITLE_FIRST, _LOWER_TITLE_FIRST, _APPOSITIVE,
-                _PAREN_ROLE, _FROM_ORG, _BARE)
+                _PAREN_ROLE, _FROM_ORG, _BARE) if says else ()
     for pattern in patterns:
         for match in pattern.finditer(sentence.text):
             name = _trimmed_name(match.group("name"))
@@ -489,23 +506,24 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             role, org = _role_from_match(match, ctx)
             strength = 1 if _is_weak(match.group("verb")) and not _SAID_IN_TALK.match(match.group("after")) else 2
             found.append(_Speaker(name, role, org, sentence.evidence, strength))
-    for match in _ORG_NAME.finditer(sentence.text):
+    for match in _ORG_NAME.finditer(sentence.text) if says else ():
         org = re.sub(r"^(?:[Tt]he)\s+", "", match.group("org"))
         if ctx.is_organisation(org) and (name := clean_name(match.group("name"))) and _verb_ok(
             match.group("verb"), match.group("after")
         ):
             strength = 1 if _is_weak(match.group("verb")) else 2
             found.append(_Speaker(name, None, org, sentence.evidence, strength))
-    for strength, matches in ((2, _BY_NAME.finditer(sentence.text)), (2, _JOINED_BY.finditer(sentence.text)),
-                              (2, _SELF_INTRODUCED.finditer(sentence.text))):
-        for match in matches:
+    lowered = text.lower()
+    for pattern, words in ((_BY_NAME, (" by ", " from ")), (_JOINED_BY, ("joined",)),
+                           (_SELF_INTRODUCED, ("name is", "i'm", "i’m", "i am"))):
+        for match in pattern.finditer(text) if any(w in lowered for w in words) else ():
             if name := person_name(match.group("name")):
                 role, org = split_role(match.group("role") or "", ctx)
-                found.append(_Speaker(name, role, org, sentence.evidence, strength))
+                found.append(_Speaker(name, role, org, sentence.evidence, 2))
     if (clause := _SPEAKING_CLAUSE.match(sentence.text)) and (name := titled_person(clause.group("name"))[1]):
         role, org = split_role(clause.group("role") or titled_person(clause.group("name"))[0] or "", ctx)
         found.append(_Speaker(name, role, org, sentence.evidence, 2))
-    for match in (*_SAID_NAME.finditer(sentence.text), *_BARE_SAID.finditer(sentence.text)):
+    for match in (*_SAID_NAME.finditer(text), *_BARE_SAID.finditer(text)) if says else ():
         title, name = titled_person(match.group("name"))
         if name and not any(name in org for org in inside_orgs):
             role, org = split_role(match.groupdict().get("role") or title or "", ctx)
@@ -580,11 +598,15 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
 
 
 _TRANSCRIPT_TURNS = 6
+# two to six capitalised words, then only brackets or a "| source" tail: the shape of a name line
+_NAME_LINE_SHAPE = re.compile(r"^[A-ZÀ-Þ][\w'’.-]*(?:\s+[A-ZÀ-Þa-z][\w'’.-]*){1,6}(?:\s*\([^()]{1,120}\))*(?:\s+\|.*)?$")
 
 
 def _name_line(text: str, ctx: _Context) -> tuple[str, str | None] | None:
     """(name, role) of a line that is only a person, as a record heads each turn: "Jane Roe (Department
     of X) | source", "Jane Roe (Constituency) (Party)"; None for any other line."""
+    if not _NAME_LINE_SHAPE.match(text):
+        return None
     text = re.sub(r"\s+\|.*$", "", text.strip())
     brackets = re.findall(r"\(([^()]{1,120})\)", text)
     base = re.sub(r"\s*\([^()]{1,120}\)", "", text).strip()
@@ -645,8 +667,10 @@ def _surname_speakers(ctx: _Context) -> list[_Speaker]:
     found: list[_Speaker] = []
     surnames: dict[str, set[str]] | None = None
     for sentence in ctx.sentences:
+        if not any(verb in sentence.text for verb in _SPEAKING_WORDS):
+            continue
         for match in _SURNAME_VERB.finditer(sentence.text):
-            if not _verb_ok(match.group("verb"), match.group("after")):
+            if match.group("name") in _NOT_SURNAMES or not _verb_ok(match.group("verb"), match.group("after")):
                 continue
             surnames = _full_names_by_surname(ctx) if surnames is None else surnames
             names = surnames.get(match.group("name").lower(), set())
@@ -687,8 +711,11 @@ def _page_speakers(ctx: _Context) -> list[_Speaker]:
 
 
 def _full_names_by_surname(ctx: _Context) -> dict[str, set[str]]:
-    """The full names a document writes, by surname, so that a turn label "ROE:" finds Jane Roe."""
-    names: dict[str, set[str]] = {}
+    """The full names a document writes, by surname, so that a turn label "ROE:" finds Jane Roe (worked
+    out once per document, kept on its context)."""
+    if (known := ctx.__dict__.get("_names_by_surname")) is not None:
+        return known
+    names: dict[str, set[str]] = ctx.__dict__.setdefault("_names_by_surname", {})
     for sentence in ctx.sentences:
         for match in re.finditer(NAME, sentence.text):
             if (name := person_name(match.group(0))) and name.split()[0].lower() not in _PEERAGE_WORDS:
@@ -988,8 +1015,10 @@ def _titled_name(words: str) -> tuple[str, str] | None:
 def _merge_speakers(found: list[_Speaker]) -> list[_Speaker]:
     """One entry per person (a later surname-only mention is the same person)."""
     strongest = max((s.strength for s in found), default=0)
-    # the strongest cue decides who spoke; any mention of those people may give their title
-    chosen = {_norm_name(s.name) for s in found if s.strength == strongest}
+    # the strongest cue decides who spoke (and a weaker one said at the event, in a round-up of it); any
+    # mention of those people may give their title
+    chosen = {_norm_name(s.name) for s in found
+              if s.strength == strongest or _AT_THE_EVENT.search(s.evidence.sentence)}
     merged: dict[str, _Speaker] = {}
     for speaker in sorted(found, key=lambda s: -s.strength):
         key = _norm_name(speaker.name)
