@@ -960,3 +960,28 @@ def test_the_words_that_let_a_sentence_skip_the_speaker_patterns_cover_every_ver
     assert len(forms) > 20
     for form in forms:
         assert any(w in form for w in sp._SPEAKING_WORDS + sp._SAYING_WORDS), form
+
+
+def _turns(*turns: str) -> str:
+    return "\n\n".join(turns)
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        (_turns("Public Audit Committee", "The Convener (Jane Rowe): Good morning. I welcome our witnesses.",
+                "Tom Hale (Audit Scotland): Thank you, convener. Programmes are late. Costs have risen.",
+                "Liam Kerr (North East Scotland) (Con): Why are they late?",
+                "Tom Hale: Because the old systems are hard to replace. Staff work around them.",
+                "The Convener: Thank you.", "Ana Lowe (Scottish Government): We are fixing that. We have a plan.",
+                "Liam Kerr (North East Scotland) (Con): When?", "Ana Lowe: Next year. We will report."),
+         [("Ana Lowe", None, "Scottish Government"), ("Tom Hale", None, "Audit Scotland")]),
+        (_turns("Interview", "Interviewer: What changed this year?", "Priya Dass: We rebuilt the service. Users like it.",
+                "Interviewer: And next?", "Priya Dass: Payments. Then identity."), [("Priya Dass", None, None)]),
+        (_turns("Doorstop interview", "E&OE", "JANE ROWE: Thanks for coming. Today we launch the app.",
+                "QUESTION: How much did it cost?", "JANE ROWE: Less than the old one. Much less.", "QUESTION: When?",
+                "JANE ROWE: Today."), [("Jane Rowe", None, None)]),
+    ],
+)
+def test_transcripts_whose_labels_name_bodies_questioners_and_roles(text, speakers):
+    assert sorted(_speakers(text)) == speakers

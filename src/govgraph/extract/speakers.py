@@ -573,7 +573,7 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
             name, role = speaking
             speaking = None
         elif (match := _TURN.match(text)) and (name := person_name(match.group("name"))):
-            role = match.group("role") or match.group("paren")
+            role = match.group("role") or _bracketed(match.group("paren"), ctx)
         elif short := _SHORT_TURN.match(text):
             surnames = _full_names_by_surname(ctx) if surnames is None else surnames
             name = _label_person(short.group("name"), surnames)
@@ -613,7 +613,14 @@ def _name_line(text: str, ctx: _Context) -> tuple[str, str | None] | None:
     if len(base) > 60 or not (name := _as_person(_LEADING_HON.sub("", uncapped(base)), ctx)):
         return None
     role = next((b for b in brackets if _ROLE_WORDS.search(b) or (ctx.is_organisation(b) and len(b) > 4)), None)
-    return name, (f"of {role}" if role and not _ROLE_WORDS.search(role) else role)  # a body alone: "of X"
+    return name, _bracketed(role, ctx)
+
+
+def _bracketed(words: str | None, ctx: _Context) -> str | None:
+    """What a turn label's brackets say, as a role phrase: a title as it is, a body alone as "of X"."""
+    if not words or _ROLE_WORDS.search(words):
+        return words
+    return f"of {words}" if ctx.is_organisation(words) else words
 
 
 def _opening_host(turns: dict[str, list[Sentence]], ctx: _Context) -> str | None:
