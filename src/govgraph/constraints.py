@@ -120,6 +120,9 @@ class Shapes:
         for node in sorted(self._all_shapes(), key=_sort_key):
             self.shapes[node] = self._compile(node)
         self.roots = sorted((n for n in self.shapes if self._targets(n)), key=_sort_key)
+        named = {c for shape in self.shapes.values() for parameter in (SH["class"], SH.targetClass)
+                 for c in shape.values.get(parameter, ())}
+        self.classes = sorted(named | {n for n in self.roots if self._implicit_class(n)}, key=_sort_key)
         for node in self.shapes:
             self._refuse_recursion(node, ())
 
@@ -278,11 +281,17 @@ class Validation:
 
     def _instances(self, var: str, cls: Node) -> str:
         """`var` is a SHACL instance of cls, the subclasses read from the data graph once per run."""
-        if cls not in self._subclasses:
-            rows = self.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS}* {_sparql(cls)} }}")
-            classes = {row["c"] for row in rows} | {to_ox(cls)}
-            bnodes = any(isinstance(c, ox.BlankNode) for c in classes)
-            self._subclasses[cls] = None if bnodes else " ".join(sorted(str(c) for c in classes))
+        if not self._subclasses:  # every class the shapes name, in one query
+            found: dict[Any, set[Any]] = defaultdict(set)
+            listed = " ".join(_sparql(c) for c in self.shapes.classes)
+            rows = self.query(
+                f"SELECT ?c ?super WHERE {{ ?c {_SUBCLASS}* ?super VALUES ?super {{ {listed} }} }}")
+            for row in rows:
+                found[row["super"]].add(row["c"])
+            for known in self.shapes.classes:
+                classes = found[to_ox(known)] | {to_ox(known)}
+                bnodes = any(isinstance(c, ox.BlankNode) for c in classes)
+                self._subclasses[known] = None if bnodes else " ".join(sorted(str(c) for c in classes))
         listed = self._subclasses[cls]
         if listed is None:  # a blank-node subclass cannot be named in a query: follow the hierarchy instead
             return f"{var} {_TYPE}/{_SUBCLASS}* {_sparql(cls)} ."
@@ -327,8 +336,8 @@ class Validation:
             for obj in objects:
                 for component, rows in self._filters(shape, predicate, obj, select):
                     report(component, rows)
-        report("MinCount", self._counts(shape, focus, "<", SH.minCount), value=None)
-        report("MaxCount", self._counts(shape, focus, ">", SH.maxCount), value=None)
+        for component, rows in self._counts(shape, focus):
+            report(component, rows, value=None)
         for required in shape.values.get(SH.hasValue, ()):
             report("HasValue", self._missing(shape, focus, required), value=None)
         for pair, rows in self._pairs(shape, focus, values):
@@ -356,10 +365,12 @@ class Validation:
         if predicate == SH["class"]:
             yield "Class", select(f"NOT EXISTS {{ {self._instances('?value', obj)} }}")
         elif predicate == SH.datatype:
-            yield "Datatype", select(f"!isLiteral(?value) || datatype(?value) != {_sparql(obj)}")
-            if obj not in _ALWAYS_WELL_FORMED:
-                typed = select(f"isLiteral(?value) && datatype(?value) = {_sparql(obj)}")
-                yield "Datatype", [row for row in typed if _ill_formed(row["value"])]
+            if obj in _ALWAYS_WELL_FORMED:
+                yield "Datatype", select(f"!isLiteral(?value) || datatype(?value) != {_sparql(obj)}")
+            else:  # every value is read, for its lexical form to be checked too
+                datatype = to_ox(obj)
+                yield "Datatype", [row for row in select("true") if not isinstance(row["value"], ox.Literal)
+                                   or row["value"].datatype != datatype or _ill_formed(row["value"])]
         elif predicate == SH.nodeKind:
             yield "NodeKind", select(f"!{_NODE_KINDS[obj]}")
         elif predicate in _RANGES:
@@ -383,14 +394,19 @@ class Validation:
             same = " || ".join(f"sameTerm(?value, {_sparql(m)})" for m in members) or "false"
             yield "In", select(f"!({same})")
 
-    def _counts(self, shape: Shape, focus: str, operator: str, parameter: URIRef) -> Iterable[Any]:
-        for limit in shape.values.get(parameter, ()):
-            if operator == "<" and int(limit) <= 0:
-                return ()
-            return self.query(
-                f"SELECT ?focus WHERE {{ {focus} OPTIONAL {{ ?focus {shape.path} ?value }} }} "
-                f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) {operator} {int(limit)})")
-        return ()
+    def _counts(self, shape: Shape, focus: str) -> Iterator[tuple[str, list[Any]]]:
+        """sh:minCount and sh:maxCount, in one query: the focus nodes with too few or too many values."""
+        low = int(shape.values.get(SH.minCount, (0,))[0])
+        high = shape.values.get(SH.maxCount, (None,))[0]
+        broken = ([f"COUNT(DISTINCT ?value) < {low}"] if low > 0 else []) + (
+            [f"COUNT(DISTINCT ?value) > {int(high)}"] if high is not None else [])
+        if not broken:
+            return
+        rows = list(self.query(
+            f"SELECT ?focus (COUNT(DISTINCT ?value) AS ?count) WHERE {{ {focus} "
+            f"OPTIONAL {{ ?focus {shape.path} ?value }} }} GROUP BY ?focus HAVING ({' || '.join(broken)})"))
+        yield "MinCount", [row for row in rows if int(row["count"].value) < low]
+        yield "MaxCount", [row for row in rows if high is not None and int(row["count"].value) > int(high)]
 
     def _missing(self, shape: Shape, focus: str, required: Node) -> Iterable[Any]:
         if shape.path:
