@@ -985,3 +985,26 @@ def _turns(*turns: str) -> str:
 )
 def test_transcripts_whose_labels_name_bodies_questioners_and_roles(text, speakers):
     assert sorted(_speakers(text)) == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        ("News\n\nJane Rowe, speaking at the Local Services Conference, said councils needed better tools.",
+         [("Jane Rowe", None, None)]),
+        ("News\n\nJane Rowe's keynote at the Local Services Conference focused on better tools for councils.",
+         [("Jane Rowe", None, None)]),
+        ("News\n\nDelegates heard Jane Rowe, chief executive of the Local Government Association, describe the tools.",
+         [("Jane Rowe", "chief executive", "Local Government Association")]),
+        ("News\n\nAmong the speakers were Jane Rowe of the LGA and Tom Fry from Nesta.",
+         [("Jane Rowe", None, "LGA"), ("Tom Fry", None, "Nesta")]),
+        ("News\n\nThe session was led by Jane Rowe, head of data at Ofsted.", [("Jane Rowe", "head of data", "Ofsted")]),
+        ("News\n\nThe minister's speech was followed by a panel with Tom Fry and Ana Lowe.",
+         [("Ana Lowe", None, None), ("Tom Fry", None, None)]),
+        ("News\n\nIt was great to share the panel with Dr Ruth Kenny of Ofsted, whose point about payroll I liked.",
+         [("Ruth Kenny", None, "Ofsted")]),
+        ("News\n\nShe recalled Maya Okonjo's Kestrel lecture last year and its argument.", []),
+    ],
+)
+def test_speakers_in_news_reports_of_a_talk(text, speakers):
+    assert sorted(_speakers(text)) == speakers

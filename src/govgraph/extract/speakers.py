@@ -66,6 +66,7 @@ _WHO_DOES_AT = re.compile(
     r"^who\s+(?P<role>(?:leads|heads|runs|manages|oversees|directs|looks after)\s+[^,]{2,80}?)"
     r"\s+(?:at|in|for|within)\s+(?:the\s+)?(?P<org>[A-Z][^,]{1,120})$"
 )
+_DOING = re.compile(r"^(?i:speaking|addressing|presenting|talking|writing|opening|closing|appearing)\b")
 _ROLE_AT = re.compile(r"^(?P<role>.+?)\s+(?:at|in|with|from)\s+(?:the\s+)?(?P<org>[A-Z].+)$")
 _ROLE_OF = re.compile(r"^(?P<role>.+?)\s+(?:of|for)\s+(?:the\s+)?(?P<org>[A-Z].+)$")
 _ROLE_COMMA = re.compile(r"^(?P<role>[^,]+),\s+(?:the\s+)?(?P<org>[A-Z].+)$")
@@ -149,6 +150,11 @@ _SPEAKING_CLAUSE = re.compile(
     rf"|[Ii]n\s+(?:his|her|their)\s+(?:\w+\s+)?{_SPEECH_NOUN})\b[^,]{{0,120}},\s+(?P<name>{_TITLED_PERSON})"
     rf"(?:,\s+(?P<role>[^,;]{{2,160}}?),|\s+(?={WEAK_VERBS}|{STRONG_VERBS}))"
 )
+# "Jane Roe's keynote focused on": the talk a person gave, named by its owner
+_OWN_TALK_NAMED = re.compile(
+    rf"(?P<name>{PERSON})['’]s\s+(?:\w+\s+)?(?:keynote|speech|talk|address|presentation|lecture|remarks)\b"
+)
+_RECALLED = re.compile(r"\b(?:recall|remember|last\s+year|ago|previous|earlier|in\s+(?:19|20)\d\d)", re.I)
 # a speaker introducing themselves: "My name is Jane Roe", "Good morning, I'm Jane Roe, ROLE"
 _SELF_INTRODUCED = re.compile(
     rf"^(?:(?:Hello|Hi|Good\s+(?:morning|afternoon|evening))(?:\s+(?:everyone|everybody|all))?[,!.]?\s+)?"
@@ -262,10 +268,15 @@ _LIST_CUE = re.compile(
     r"\b(?:(?:on the panel|the panel|panell?ists|speakers|line-?up|witnesses|speaking|in conversation)\s+"
     r"(?:were|was|are|included|includes|featured|features|will be)|(?:given|delivered|presented)\s+by"
     r"|^(?:with|featuring)|\b(?:discussion|conversation|panel|session|debate|Q&A)\b[^;]{0,160}?,\s+with"
-    r"|heard\s+(?:oral\s+|written\s+)?(?:evidence\s+)?from)"
+    r"|\b(?:discussion|conversation|panel|debate|Q&A|fireside chat)(?:\s+\w+){0,2}?\s+with"
+    r"|\b(?:session|workshop|talk|discussion|webinar|masterclass|seminar|demo)\s+(?:was\s+|is\s+|will\s+be\s+)?"
+    r"(?:led|run)\s+by"
+    r"|heard(?:\s+oral|\s+written)?(?:\s+evidence)?(?:\s+from)?(?=\s+[A-Z]))"
     r"\s*:?\s+(?P<list>.+)$",
     re.I,
 )
+# what a listed speaker went on to do, after the list: ", describe the new tools"
+_WHAT_THEY_DID = re.compile(r",?\s+(?:describe|explain|set out|talk|discuss|outline|present|argue|warn|call)\b.*$")
 # words that place what someone said at the event itself
 _AT_THE_EVENT = re.compile(r"\b(?:conference|summit|panel|session|event|forum|delegates|audience|on stage|keynote"
                            r"|webinar|workshop|breakout|fireside|meetup|attendees)\b", re.I)
@@ -348,8 +359,8 @@ def split_role(phrase: str, ctx: _Context) -> tuple[str | None, str | None]:
     if match := _WHO_LEADS.match(phrase):
         role = match.group("role")
         return (role.strip() if role else None), match.group("org").strip()
-    if phrase.lower().startswith("who "):
-        return None, None
+    if phrase.lower().startswith("who ") or _DOING.match(phrase):
+        return None, None  # "who ...", "speaking at the X": what they did, not their title
     phrase = re.split(r",\s+who\s+", phrase)[0]
     if match := _ORG_ROLE.match(phrase):
         return match.group("role").strip(), match.group("org").strip()
@@ -520,6 +531,10 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             if name := person_name(match.group("name")):
                 role, org = split_role(match.group("role") or "", ctx)
                 found.append(_Speaker(name, role, org, sentence.evidence, 2))
+    recalled = _RECALLED.search(text)  # "she recalled Jane Roe's lecture last year": another talk
+    for match in _OWN_TALK_NAMED.finditer(text) if ("'s" in text or "’s" in text) and not recalled else ():
+        if (name := _as_person(match.group("name"), ctx)) and not any(name in org for org in inside_orgs):
+            found.append(_Speaker(name, None, None, sentence.evidence, 2))
     if (clause := _SPEAKING_CLAUSE.match(sentence.text)) and (name := titled_person(clause.group("name"))[1]):
         role, org = split_role(clause.group("role") or titled_person(clause.group("name"))[0] or "", ctx)
         found.append(_Speaker(name, role, org, sentence.evidence, 2))
@@ -530,8 +545,8 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             strength = 2 if _SAID_IN_TALK.match(match.group("after")) else 1
             found.append(_Speaker(name, role, org, sentence.evidence, strength))
     if (cue := _LIST_CUE.search(sentence.text)) and not _NOT_A_TALK.search(sentence.text, 0, cue.start()):
-        found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
-                  for e in _entries(cue.group("list"), ctx)]
+        listed = _WHAT_THEY_DID.sub("", cue.group("list"))  # "heard X, ROLE, describe the tools": the people
+        found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2) for e in _entries(listed, ctx)]
     return found
 
 
@@ -804,6 +819,8 @@ def _entries(text: str, ctx: _Context) -> list[_Entry]:
         elif (owned := _ORG_PERSON.match(segment)) and (name := _as_person(owned.group("name"), ctx)):
             people.append((name, [f"of {owned.group('org')}"]))
 
+        elif people and re.match(r"(?:whose|which|where|when)\b", segment):
+            break  # "X of Y, whose point about Z ...": the clause is about what they said
         elif people:
             people[-1][1].append(segment)
         else:
@@ -817,7 +834,10 @@ def _segments(text: str, ctx: _Context) -> list[str]:
     for piece in re.split(r"\s*;\s*(?:and\s+)?|,\s+(?:and\s+)?(?![^()]{0,120}\))", text):
         head, sep, tail = piece.rpartition(" and ")
         joined = f"{head.rsplit(' ', 1)[-1]} and {tail}"  # "Science and Economic Development Canada"
-        if sep and head and (_as_person(tail, ctx) or _ORG_PERSON.match(tail)) and not any(
+        of = _PERSON_OF.match(tail)
+        if sep and head and (_as_person(tail, ctx) or _ORG_PERSON.match(tail) or (
+            of and _as_person(of.group("name"), ctx) and ctx.is_organisation(of.group("org"))
+        )) and not any(
             joined in name for names in ctx.names_in_sentence.values() for name in names
         ):
             segments += [head.strip(), tail.strip()]
