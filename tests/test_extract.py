@@ -1008,3 +1008,10 @@ def test_transcripts_whose_labels_name_bodies_questioners_and_roles(text, speake
 )
 def test_speakers_in_news_reports_of_a_talk(text, speakers):
     assert sorted(_speakers(text)) == speakers
+
+
+@pytest.mark.parametrize("byline", ["Posted by: Jane Rowe, Posted on: 3 May 2019 - Categories: Events",
+                                    "By: Jane Rowe", "Author: Jane Rowe"])
+def test_a_blog_bylines_author_who_says_they_gave_the_talk(byline):
+    text = f"Notes from Sprint\n\n{byline}\n\nLast week I spoke at Sprint about our platform."
+    assert [s[0] for s in _speakers(text)] == ["Jane Rowe"]

@@ -165,8 +165,8 @@ _SELF_INTRODUCED = re.compile(
 _CAPTION = re.compile(rf"^(?P<name>{PERSON})\s+(?:speaking|presenting|delivering|giving|addressing)\b")
 # a byline, "by Jane Roe, ROLE", that names the speaker only when the author says they gave the talk
 _BYLINE = re.compile(
-    rf"^(?:(?:[Pp]osted|[Ww]ritten|[Pp]ublished)\s+by|[Bb]y|[Aa]uthor:)\s+(?P<name>{PERSON})"
-    rf"(?:,\s+(?P<role>[^|]{{2,160}}?))?(?:\s+(?:on|in|[|·–—-])\s+.{{0,80}})?$"
+    rf"^(?:(?:[Pp]osted|[Ww]ritten|[Pp]ublished)\s+by:?|[Bb]y:?|[Aa]uthors?:)\s+(?P<name>{PERSON})"
+    rf"(?:,\s+(?P<role>(?![Pp]osted\b)[^|]{{2,160}}?))?(?:,?\s+(?:on|in|[|·–—-]|[Pp]osted\s+on:?)\s+.{{0,80}})?$"
 )
 _OWN_TALK = re.compile(
     r"\b(?:I\s+(?:gave|delivered|presented)\s+(?:a|the|my)\s+(?:\w+\s+){0,2}?"
