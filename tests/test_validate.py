@@ -96,6 +96,23 @@ def test_an_unsupported_construct_is_refused_before_validation_not_a_silent_pass
         Shapes(shapes)
 
 
+@pytest.mark.parametrize("shape, refusal", [
+    ('sh:path <urn:p> ; sh:pattern "([a-"', "not a valid regular expression"),
+    ('sh:path <urn:p> ; sh:pattern "^a" ; sh:flags "zz"', "not a valid regular expression"),
+    ("sh:node <urn:s>", "a recursive shape"),
+    ("sh:path [ sh:inversePath <urn:p> ; sh:alternativePath ( <urn:p> <urn:q> ) ]", "an ill-formed sh:path"),
+    ("sh:path <urn:p> ; sh:class [ a <urn:C> ]", "a blank node as a value of sh:class"),
+    ('sh:path <urn:p> ; sh:minCount "one"', "not an integer"),
+])
+def test_shapes_the_engine_cannot_check_are_refused_in_one_line(shape, refusal):
+    shapes = Graph().parse(data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:s> sh:targetNode <urn:i> ; {shape} .
+    """, format="turtle")
+    with pytest.raises(ValidationError, match=f"^unsupported: .*{refusal}.* in <urn:s>"):
+        Shapes(shapes)
+
+
 def test_an_event_on_31_september_breaks_the_shapes_on_both_engines(good):
     broken = Graph()
     broken += good

@@ -183,6 +183,11 @@ class Shapes:
             for member in self._members(values, parameter):
                 if isinstance(member, BNode):
                     raise self._refused(f"a blank node as a value of {_short(parameter)}", node)
+        for pattern in values.get(SH.pattern, ()):
+            flags = values.get(SH.flags, (Literal(""),))[0]
+            if not _valid_regex(str(pattern), str(flags)):
+                raise self._refused(f"the sh:pattern {pattern.n3()} with flags {flags.n3()}, not a valid "
+                                    "regular expression", node)
         for parameter in _INTEGERS:
             for limit in values.get(parameter, ()):
                 if not isinstance(limit, Literal) or not isinstance(limit.value, int):
@@ -246,6 +251,14 @@ class Shapes:
             raise self._refused("a recursive shape (SHACL leaves its meaning undefined)", node)
         for child in self.referenced(self.shapes[node]):
             self._refuse_recursion(child, (*trail, node))
+
+
+@cache
+def _valid_regex(pattern: str, flags: str) -> bool:
+    """Whether pyoxigraph's REGEX takes the pattern and flags (else every value would seem to break it)."""
+    text, options = _sparql(Literal(pattern)), _sparql(Literal(flags))
+    rows = list(ox.Store().query(f"SELECT (REGEX('', {text}, {options}) AS ?ok) WHERE {{}}"))
+    return rows[0]["ok"] is not None
 
 
 def _sort_key(term: Node) -> tuple[str, str]:
