@@ -878,6 +878,7 @@ def test_words_shaped_as_abstract_nouns_or_numbers_are_not_names(words):
 
     assert clean_name(words) is None
     assert clean_name("Florence Nightingale") == "Florence Nightingale"
+    assert clean_name("Baroness Kelling") == "Baroness Kelling"
 
 
 @pytest.mark.parametrize(
@@ -1015,3 +1016,23 @@ def test_speakers_in_news_reports_of_a_talk(text, speakers):
 def test_a_blog_bylines_author_who_says_they_gave_the_talk(byline):
     text = f"Notes from Sprint\n\n{byline}\n\nLast week I spoke at Sprint about our platform."
     assert [s[0] for s in _speakers(text)] == ["Jane Rowe"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("Statement by Dr Theo Okafor\n\nWhen I testified before this Subcommittee last June, I told you the "
+         "costs were rising.", ("Theo Okafor", None)),
+        ("Podcast\n\nHost Hana Quale: Marcus, you gave a talk at the Procurement Forum last year where you said "
+         "the state should be \"a good customer, not a big one\".\n\nMarcus Toh: I did, and I meant it.",
+         (None, None)),
+        ("Speech by Lord Calder at the Commercial Summit\n\nA year ago, my predecessor, Baroness Ingle, stood on "
+         "this stage and said the new rules would only be as good as the people using them.",
+         ("Baroness Ingle", None)),
+        ("Notes from my talk\n\nBy Orla Carthy\n\nBack in 2023 I gave a much more nervous version of this talk at a "
+         "lunch-and-learn, so it is nice to see how far we have come.", ("Orla Carthy", None)),
+    ],
+)
+def test_talks_recalled_in_their_own_words(text, reference):
+    refs = [(r.speaker, r.title) for r in _extract(text).related_speeches]
+    assert reference in refs or (reference[0] is None and len(refs) == 1 and refs[0][1] is None)

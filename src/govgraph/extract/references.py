@@ -32,12 +32,14 @@ _AFTER_GAVE = re.compile(
     rf"\b(?i:after)\s+(?P<who>(?i:he|she|they)|{NAME})\s+(?:gave|delivered|made)\s+"
     rf"(?i:the|a|an|his|her|their)\s+(?:\w+\s+){{0,2}}(?i:{_REF_NOUN})(?P<rest>[^.?!]*)"
 )
-_PAST = (r"(?:last (?:year|month|week|time|spring|summer|autumn|winter)|(?:\w+|\d+) (?:years?|months?|weeks?)"
+_PAST = (r"(?:last (?:year|month|week|time|spring|summer|autumn|fall|winter|January|February|March|April|May|June"
+         r"|July|August|September|October|November|December)|(?:\w+|\d+) (?:years?|months?|weeks?)"
          r" ago|earlier this (?:year|month)|in (?:19|20)\d\d|previously|in (?:January|February|March|April"
          r"|May|June|July|August|September|October|November|December))")
 # the speaker's own earlier talk: "when I spoke at this forum last year", "in one of my first speeches here"
-_I_SPOKE = (rf"\bI\s+(?:last\s+|first\s+)?(?:spoke|talked|gave\s+(?:a|my|the)\s+{_REF_NOUN})\s+"
-            r"(?:at|here|to\s+(?:this|you))\b")
+_I_SPOKE = (rf"\b(?:I|you)\s+(?:last\s+|first\s+)?(?:spoke|talked|testified|appeared|gave\s+evidence"
+            rf"|gave\s+(?:a|an|my|the)\s+(?:[\w-]+\s+){{0,4}}?(?:version\s+of\s+(?:this|that|my)\s+)?{_REF_NOUN})\s+"
+            r"(?:at|here|to\s+(?:this|you)|before)\b")
 _OWN_EARLIER = re.compile(
     rf"{_I_SPOKE}[^.?!]{{0,100}}?\b{_PAST}\b(?P<rest>[^.?!]*)|\b(?i:{_PAST})\b[^.?!]{{0,40}}?{_I_SPOKE}(?P<after>[^.?!]*)"
 )
@@ -47,21 +49,23 @@ _MY_EARLIER = re.compile(
 )
 # someone else's talk recalled to listeners: "when NAME spoke at the X board meeting in May, what struck me"
 _OTHERS_TALK = re.compile(
-    rf"(?P<name>{NAME})(?:,\s+[^,.?!]{{2,100}},|\s+(?:from|of|at)\s+(?:the\s+)?{_ORG_PHRASE})?"
-    rf"(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)"
-    rf"|['’]s\s+{_REF_NOUN})\s+(?:at|to)\s+(?P<rest>[^.?!]{{0,160}})"
+    rf"(?P<name>{NAME})(?:,\s+[^,.?!]{{2,100}},|\s+(?:from|of|at)\s+(?:the\s+)?{_ORG_PHRASE}|,)?"
+    rf"(?:\s+stood\s+(?:on\s+)?(?:this|the\s+same)\s+(?:stage|platform|podium)"
+    rf"|(?:\s+(?:spoke|speak|speaking|presented|present|talked|talk)|['’]s\s+{_REF_NOUN})\s+(?:at|to)\s+)"
+    rf"(?P<rest>[^.?!]{{0,160}})"
 )
 # Words the patterns above cannot match without (they write them case-sensitively; "my" for
 # _MY_EARLIER), so that a sentence lacking them skips the search.
 _AFTER_GAVE_VERBS = ("gave", "delivered", "made")
-_OWN_EARLIER_VERBS = ("spoke", "talked", "gave")
+_OWN_EARLIER_VERBS = ("spoke", "talked", "gave", "testified", "appeared")
 _OTHERS_TALK_WORDS = ("spoke", "speak", "present", "talk", "speech", "lecture", "keynote", "address",
-                      "remarks")
+                      "remarks", "stood")
 _WORD = re.compile(r"[\w’'-]+")
 _PAST_RE = re.compile(rf"\b{_PAST}\b", re.I)  # "Earlier this year", "In May" open sentences
 _AUDIENCE = re.compile(r"\b(?:I|me|my|we|us|our|you)\b")
 _SEE = re.compile(r"\(?\b[Ss]ee\s+(?:also\s+)?(?P<title>[A-Z][^.;()]{5,160}?)\s*(?:\)|\.|;|$)")
 _UNKNOWN = ""
+_SAID_BEFORE = re.compile(r"\b(?:said|says|say|argued|told|warned|put\s+it|called\s+for)\b[^.?!\"“‘]{0,80}$")
 _QUOTED_TITLE = re.compile(r"[‘“\"](?P<title>[^’”\"]{4,160})[’”\"]")
 
 
@@ -103,8 +107,8 @@ def find_references(ctx: _Context) -> list[tuple[str | None, str | None, str, Se
 
 
 def _ref_title(rest: str) -> str | None:
-    """A title given after the reference: quoted, "entitled X", or ", X" at the sentence end."""
-    if quoted := _QUOTED_TITLE.search(rest):
+    """A title given after the reference: quoted (not as said), "entitled X", or ", X" at the sentence end."""
+    if (quoted := _QUOTED_TITLE.search(rest)) and not _SAID_BEFORE.search(rest, 0, quoted.start()):
         return quoted.group("title").strip()
     if entitled := _ENTITLED.search(rest):
         return entitled.group("title").strip()
@@ -152,8 +156,9 @@ def _has_any(text: str, words: tuple[str, ...]) -> bool:
 
 
 def _named_title(rest: str) -> str | None:
-    """A recalled talk's title, quoted or "entitled X" after it (the clause that follows is not one)."""
-    if quoted := _QUOTED_TITLE.search(rest):
+    """A recalled talk's title, quoted or "entitled X" after it (the clause that follows is not one, nor
+    words quoted as said: 'where you said "be a good customer"')."""
+    if (quoted := _QUOTED_TITLE.search(rest)) and not _SAID_BEFORE.search(rest, 0, quoted.start()):
         return quoted.group("title").strip()
     entitled = _ENTITLED.search(rest)
     return entitled.group("title").strip() if entitled else None

@@ -170,7 +170,7 @@ _BYLINE = re.compile(
 )
 _OWN_TALK = re.compile(
     r"\b(?:I\s+(?:gave|delivered|presented)\s+(?:a|the|my)\s+(?:\w+\s+){0,2}?"
-    rf"{_SPEECH_NOUN}|I\s+(?:spoke|talked|presented)\s+(?:at|to|about|on)|version\s+of\s+(?:my|that|the)\s+{_SPEECH_NOUN}"
+    rf"{_SPEECH_NOUN}|I\s+(?:spoke|talked|presented)\s+(?:at|to|about|on)|version\s+of\s+(?:my|that|the|this)\s+{_SPEECH_NOUN}"
     rf"|text\s+of\s+(?:my|the)\s+{_SPEECH_NOUN}\s+I|(?:notes|slides|write-?up|video|recording)\s+(?:from|of|for)\s+my\s+"
     rf"(?:\w+\s+){{0,2}}?{_SPEECH_NOUN}|I\s+was\s+(?:invited|asked|lucky\s+enough)\s+to\s+(?:speak|talk|present|give)"
     rf"|I\s+(?:was\s+)?(?:on|joined)\s+(?:a|the)\s+panel|my\s+(?:talk|keynote|presentation|session)\s+at)\b"

@@ -103,7 +103,7 @@ _NOUN_SHAPED = re.compile(
     r"|(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Hundred|Thousand|First|Second|Third|[A-Z][a-z]+teenth"
     r"|[A-Z][a-z]+tieth)"
 )
-_NAMES_OF_THAT_SHAPE = frozenset(["Clement", "Constance", "Florence", "Lawrence", "Laurence", "Terence",
+_NAMES_OF_THAT_SHAPE = frozenset(["Baroness", "Clement", "Constance", "Florence", "Lawrence", "Laurence", "Terence",
                                   "Clarence", "Prudence", "Hortense", "Vance", "Spence", "Torrance"])
 
 
