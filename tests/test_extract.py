@@ -1036,3 +1036,28 @@ def test_a_blog_bylines_author_who_says_they_gave_the_talk(byline):
 def test_talks_recalled_in_their_own_words(text, reference):
     refs = [(r.speaker, r.title) for r in _extract(text).related_speeches]
     assert reference in refs or (reference[0] is None and len(refs) == 1 and refs[0][1] is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("News\n\nSpeakers at the Federal Modernisation Council's annual Emerge conference called for shorter "
+         "contracts.", "Federal Modernisation Council"),
+        ("News\n\nThe Institute of Public Buyers' annual conference has long been where buyers meet.",
+         "Institute of Public Buyers"),
+        ("Speakers\n\nGovDigital is presented by the Capital Region Digital Leaders Network over two days.",
+         "Capital Region Digital Leaders Network"),
+        ("Episode 4\n\nPublic Service Signal is a podcast from the Southern Cross Policy Institute.",
+         "Southern Cross Policy Institute"),
+        ("Speech\n\nThank you to the Midwest Municipal Technology Coalition for bringing us together.",
+         "Midwest Municipal Technology Coalition"),
+    ],
+)
+def test_hosts_in_the_words_event_pages_use(text, host):
+    assert _extract(text).event.host == host
+
+
+def test_a_host_named_in_a_recalled_talk_is_that_talks():
+    text = ("Cloud conference keynote\n\nStephen Fox took the stage at the Cloud conference. The talk came weeks "
+            "after he gave the closing presentation at GDS's own Sprint 16 event in February.")
+    assert _extract(text).event.host is None

@@ -20,7 +20,8 @@ _ORG_WORDS = re.compile(
     r"\b(?:Department|Ministry|Office|Service|Services|Agency|Authority|Commission|Council|"
     r"Institute|Foundation|Government|Executive|Treasury|Cabinet|Trust|Board|Unit|Directorate|"
     r"Administration|Bureau|University|School|College|Society|Centre|Center|Group|Company|Ltd|"
-    r"Limited|Inc|Partnership|Association|Network|Team|Lab|Labs|NHS|Parliament|House|Court)\b"
+    r"Limited|Inc|Partnership|Association|Network|Team|Lab|Labs|NHS|Parliament|House|Court|Coalition|"
+    r"Alliance|Collective|Forum|Federation|Consortium|Academy|Exchange|Collaborative|Guild|Union|Review)\b"
 )
 
 _ABBREV = re.compile(r"^[A-Z][a-z]*[A-Z][A-Za-z]*$")  # lower case up to the second capital: linear

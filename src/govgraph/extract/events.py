@@ -78,7 +78,7 @@ def _iso(match: re.Match[str], precision: str) -> str | None:
 
 _EVENT_LABELS = {"event", "conference", "event name", "event title", "occasion"}
 _HOST_LABELS = {"organised by", "organized by", "hosted by", "host", "organiser", "organizer",
-                "presented by", "run by"}
+                "presented by", "run by", "produced by", "convened by", "organising body", "host organisation"}
 _FORMAT_LABELS = {"format", "attendance", "event type", "type"}
 _LOCATION_LABELS = {"location", "venue", "where", "place"}
 _DATE_LABELS = {"date", "when", "held on", "delivered", "delivered on", "date delivered", "event date",
@@ -120,7 +120,8 @@ _SESSION_HEADING = re.compile(
 )
 _BARE_EVENT = re.compile(rf"^(?:{_EVENT_NOUN})(?:\s+(?:19|20)\d\d)?$", re.I)
 _HOST_TEXT = re.compile(
-    rf"\b(?:hosted|organised|organized|convened|run|held)\s+by\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})"
+    rf"\b(?:(?:hosted|organised|organized|convened|run|held|presented|produced|put\s+on)\s+by"
+    rf"|(?:podcast|series|programme|show|webinar\s+series)\s+(?:from|by))\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})"
 )
 _HOST_SERIES = re.compile(
     rf"\bin\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s+(?:[A-Z][\w-]*\s+){{0,6}}(?:series|lectures?|seminars?)\b"
@@ -145,9 +146,10 @@ _HOST_HERE = re.compile(rf"\bhere\s+at\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})")
 # "the Government Digital Service's week of talks"
 _HOST_PREMISES = re.compile(rf"\b(?:held|here|hosted)\s+(?:in|at)\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s")
 _HOST_OWN_EVENT = re.compile(
-    rf"\b(?P<org>{_ORG_PHRASE})['’]s\s+(?:(?:annual|yearly|flagship|own|first|biggest|(?:19|20)\d\d)\s+){{0,2}}"
-    r"(?:[a-z]+\s+)?(?i:conference|summit|week|festival|forum|showcase|lecture series|event)\b"
-    r"(?!\s+(?:room|hall|centre|call))"
+    rf"\b(?P<org>{_ORG_PHRASE})(?:['’]s|(?<=s)['’])\s+(?:(?:annual|yearly|flagship|own|first|biggest|(?:19|20)\d\d)\s+){{0,2}}"
+    r"(?:[\w-]+\s+){0,2}?(?i:conference|summit|week|festival|forum|showcase|lecture series|event|meetup|get-together"
+    r"|gathering|symposium|convention)\b"
+    r"(?!\s+(?:room|hall|centre|call)\b)"
 )
 _BODY_NOUN = (r"(?:consultancy|company|charity|agency|organi[sz]ation|nonprofit|non-profit|firm|network"
               r"|studio|think tank|association|society|body|institute|foundation)\b")
@@ -197,7 +199,7 @@ def find_event(ctx: _Context, speakers: list[_Speaker], references: set[int]) ->
     heading, evidence, named_host = _event_title(ctx, labels, speakers, references)
     title = _event_name(heading) if heading else None
     date, date_sentence = _event_date(ctx, labels, references, title)
-    host, host_key, host_sentence = _event_host(ctx, labels, speakers, title, named_host)
+    host, host_key, host_sentence = _event_host(ctx, labels, speakers, title, named_host, references)
     fmt = _event_format(ctx, labels)
     if evidence is None and (told := host_sentence or date_sentence):
         evidence = told.evidence  # an untitled event is still told of by the sentence naming its host or date
@@ -278,7 +280,7 @@ def _event_named_in(ctx: _Context, text: str) -> tuple[str, str | None] | None:
 
 
 def _has_possessive(text: str) -> bool:
-    return "'s" in text or "’s" in text
+    return "'s" in text or "’s" in text or "s' " in text or "s’ " in text  # "the Institute of Public Buyers' X"
 
 
 def _with_year(ctx: _Context, title: str) -> str:
@@ -411,15 +413,16 @@ def _about_the_event(text: str) -> bool:
 
 
 def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]], speakers: list[_Speaker],
-                title: str | None, named_host: str | None) -> tuple[str | None, str | None, Sentence | None]:
-    """The host's name and gazetteer key, and the sentence that names it."""
+                title: str | None, named_host: str | None,
+                references: set[int]) -> tuple[str | None, str | None, Sentence | None]:
+    """The host's name and gazetteer key, and the sentence that names it (not one recalling another talk)."""
     if labelled := _first_label(labels, _HOST_LABELS):
         return *_host_name(ctx, labelled[0]), labelled[1]
-    if found := _host_in_text(ctx, (_HOST_TEXT, _HOST_SERIES, _HOST_ACTIVE), (_HOST_THANKED,)):
+    if found := _host_in_text(ctx, references, (_HOST_TEXT, _HOST_SERIES, _HOST_ACTIVE), (_HOST_THANKED,)):
         return found
     if named_host:
         return *_host_name(ctx, named_host), None
-    if found := _host_in_text(ctx, (_HOST_PREMISES, _HOST_OWN_EVENT), (_HOST_HERE,)):
+    if found := _host_in_text(ctx, references, (_HOST_PREMISES, _HOST_OWN_EVENT), (_HOST_HERE,)):
         return found
     if title and (prefix := _EVENT_TAIL.sub("", title)) != title and _HOST_HEAD.search(prefix):
         return *_host_name(ctx, prefix), None
@@ -430,12 +433,12 @@ def _event_host(ctx: _Context, labels: dict[str, tuple[str, Sentence]], speakers
     return _gazetteer_host(ctx, speakers)
 
 
-def _host_in_text(ctx: _Context, *groups: tuple[re.Pattern[str], ...]
+def _host_in_text(ctx: _Context, references: set[int], *groups: tuple[re.Pattern[str], ...]
                   ) -> tuple[str | None, str | None, Sentence] | None:
     """The body a group of patterns names as host: the stronger group anywhere beats the weaker."""
     for group in groups:
         for sentence in ctx.sentences:
-            if _NOT_HOST.search(sentence.text):
+            if sentence.start in references or _NOT_HOST.search(sentence.text):
                 continue
             for pattern in group:
                 if (pattern in _POSSESSIVE_PATTERNS and not _has_possessive(sentence.text)) or (
@@ -445,7 +448,8 @@ def _host_in_text(ctx: _Context, *groups: tuple[re.Pattern[str], ...]
                 if match and ctx.is_organisation(match.group("org")) and (  # "a system run by X" is no host
                     not match.group(0).startswith(("run", "held")) or _about_the_event(sentence.text)
                 ):
-                    return *_host_name(ctx, _full_form(ctx, match.group("org"))), sentence
+                    org = re.sub(r"^[Tt]he\s+", "", match.group("org"))  # a sentence's first word is no name's
+                    return *_host_name(ctx, _full_form(ctx, org)), sentence
     return None
 
 
