@@ -1061,3 +1061,16 @@ def test_a_host_named_in_a_recalled_talk_is_that_talks():
     text = ("Cloud conference keynote\n\nStephen Fox took the stage at the Cloud conference. The talk came weeks "
             "after he gave the closing presentation at GDS's own Sprint 16 event in February.")
     assert _extract(text).event.host is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("Hearing\n\nHearing held in Room 2154, Rayburn House Office Building, at 10 am.", "in-person"),
+        ("Write-up\n\nThe director welcomed the 80 guests to the fireside chat in our London offices.", "in-person"),
+        ("Episode 4\n\nThe talk, recorded remotely, is released as a video.", "online"),
+        ("Lecture\n\nThe list of previous lecturers on the wall outside this theatre is long.", "in-person"),
+    ],
+)
+def test_formats_in_the_words_pages_use(text, fmt):
+    assert _extract(text).event.format == fmt

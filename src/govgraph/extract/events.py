@@ -167,7 +167,7 @@ _ONLINE = re.compile(
     r"\bonline (?:event|conference|seminar|session|only|conversation|meetup)\b|\bwebinars?\b|"
     r"\bvirtual (?:event|conference|session|meeting|summit|forum)\b|"
     r"\b(?:held|took place|delivered|hosted|met) (?:online|virtually)\b|^online$|"
-    r"\b(?:via|on|over) (?:zoom|teams|video ?link)\b",
+    r"\b(?:via|on|over) (?:zoom|teams|video ?link)\b|\brecorded remotely\b",
     re.I,
 )
 _RATHER_THAN = re.compile(r"\b(?:rather than|instead of|not) (?:an? )?[\w-]{1,20}(?: \w{1,20})?", re.I)
@@ -182,7 +182,10 @@ _STREAMED = re.compile(
 # an audience in a place: "in this hall", "around 300 people came to Wellington", "at the Perth Concert Hall"
 _IN_PERSON = re.compile(
     r"(?i:\bin[- ]person\b|\blive audience\b|\bmembers present\b|\bin attendance\b|\bfrom the floor\b|"
-    r"\b(?:the|this|a|our) (?:full |packed )?(?:room|hall|auditorium|venue)\b|\bdelegates\b|\bpacked into\b)|"
+    r"\b(?:the|this|a|our) (?:full |packed )?(?:room|hall|auditorium|venue|theatre|chamber|lecture theatre)\b"
+    r"|\bdelegates\b|\bpacked into\b|\b\d{2,5} (?:guests|people|attendees|participants)\b"
+    r"|\bin (?:our|their|its) (?:[A-Z][a-z]+ )?offices\b)|"
+    r"\b(?:Committee )?Room \d{1,4}\b|\b(?:in|at),? (?:the )?(?:[A-Z][\w’'-]{0,30}\s+){1,4}(?:Building|Buildings)\b|"
     r"\b(?:came|come|coming|back|travelled|gathered) (?:to|in) (?!the\b)[A-Z][a-z]+|"
     r"\b\d{1,4} (?:[A-Z][a-z]+ ){1,3}(?:Street|Road|Row|Square|Lane|Place|Avenue|Terrace|Gardens|Way)\b|"
     r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b|"
