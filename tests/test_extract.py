@@ -1074,3 +1074,23 @@ def test_a_host_named_in_a_recalled_talk_is_that_talks():
 )
 def test_formats_in_the_words_pages_use(text, fmt):
     assert _extract(text).event.format == fmt
+
+
+def test_the_gazetteer_trie_finds_what_the_plain_alternation_finds():
+    """The factored pattern is a speed-up only: on the gazetteer's names and random texts made of them, the
+    first match from every position is the one the longest-first alternation gives."""
+    import random
+
+    from govgraph.extract.lexicon import trie_pattern
+
+    names = sorted({n for n, _, _ in default_lexicon().organisation_names}, key=len, reverse=True)
+    plain = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(n) for n in names)})(?![\w-])")
+    trie = re.compile(rf"(?<![\w-])(?:{trie_pattern(names)})(?![\w-])")
+    rng = random.Random(17)
+    for _ in range(300):
+        words = [rng.choice(names) if rng.random() < 0.5 else rng.choice(["the", "and", "of", "X", "Ltd"])
+                 for _ in range(6)]
+        text = " ".join(words) + rng.choice(["", "s", "-led", " Board"])
+        for position in range(0, len(text), 3):
+            a, b = plain.search(text, position), trie.search(text, position)
+            assert (a and a.span()) == (b and b.span()), text

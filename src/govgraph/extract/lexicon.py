@@ -68,8 +68,7 @@ class Lexicon:
         names: dict[str, tuple[OrganisationEntry, bool]] = {}
         for name, entry, is_abbr in self.organisation_names:
             names.setdefault(name, (entry, is_abbr))
-        alternation = "|".join(re.escape(name) for name in names)
-        return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"), names
+        return re.compile(rf"(?<![\w-])(?:{trie_pattern(names)})(?![\w-])"), names
 
     @cached_property
     def organisation_homonyms(self) -> dict[str, tuple[OrganisationEntry, ...]]:
@@ -155,3 +154,27 @@ def iter_phrases(*groups: Iterable[str]) -> Iterator[str]:
     """Flatten label groups, skipping blanks (used when building a Lexicon)."""
     for group in groups:
         yield from (g for g in group if g and g.strip())
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regex for many words, factored by shared beginnings ("Department (?:for|of) ..."), so the engine
+    tries each character once at a position instead of every word; the longest word still wins, since
+    each continuation is greedy and gives way when the text does not allow it."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a word
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, dict]) -> str:
+    ends = "" in node
+    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    if ends:
+        return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
+    return body
