@@ -1094,3 +1094,19 @@ def test_the_gazetteer_trie_finds_what_the_plain_alternation_finds():
         for position in range(0, len(text), 3):
             a, b = plain.search(text, position), trie.search(text, position)
             assert (a and a.span()) == (b and b.span()), text
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Speech by Commissioner Virtala at the Interoperability Days\n\nBrussels, 3 May 2024\n\nAnna Virtala, "
+         "European Commissioner for Digital Affairs\n\nLadies and gentlemen, I am glad to be here.",
+         ("Anna Virtala", "European Commissioner for Digital Affairs", None)),
+        ("Remarks\n\nMinister for Public Services Dara Quinn TD\n\nDublin Castle, 12 June 2024\n\nGood morning "
+         "everyone. It is a pleasure to be here.", ("Dara Quinn", "Minister for Public Services", None)),
+        ("Keynote: the next decade of public services\n\nDame Helen Ives DBE, Permanent Secretary, Cabinet Office"
+         "\n\nThank you for having me.", ("Helen Ives", "Permanent Secretary", "Cabinet Office")),
+    ],
+)
+def test_a_name_and_title_line_above_a_speech(text, speaker):
+    assert _speakers(text) == [speaker]

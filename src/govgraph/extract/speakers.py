@@ -177,7 +177,7 @@ _OWN_TALK = re.compile(
 )
 # the marks of a speech page, before its text: "Check against delivery", "As delivered", "E&OE"
 _SPEECH_PAGE = re.compile(
-    r"^(?i:speech|remarks|transcript|speaking notes|check against delivery|as delivered"
+    r"^(?i:speech|remarks|transcript|speaking notes|check against delivery|as delivered|keynote"
     r"|as prepared(?: for delivery)?|e&oe|keynote address|(?:opening |closing |prepared )?(?:statement|remarks)"
     r"|(?:written |oral )?(?:testimony|statement)|lecture|address)\b"
 )
@@ -714,6 +714,7 @@ def _page_speakers(ctx: _Context) -> list[_Speaker]:
         for number, sentence in enumerate(top):
             text = _NAME_COMMAS.sub(" ", _SPEECH_OF.sub("", uncapped(sentence.text))).strip()
             if not (name := _as_person(_LEADING_HON.sub("", text), ctx)):
+                found += _name_and_title_line(text, sentence, ctx)  # "NAME, ROLE" or "ROLE NAME" over the text
                 continue
             after, then = (uncapped(top[n].text).rstrip(",") if n < len(top) else "" for n in (number + 1, number + 2))
             role, org = split_role(after, ctx) if _ROLE_WORDS.search(after) and len(after) < 120 else (None, None)
@@ -730,6 +731,36 @@ def _page_speakers(ctx: _Context) -> list[_Speaker]:
         if not found and author and (name := _as_person(author, ctx)):
             found.append(_Speaker(name, None, None, Evidence(f"author: {author}", 0), 2))
     return found
+
+
+def _name_and_title_line(text: str, sentence: Sentence, ctx: _Context) -> list[_Speaker]:
+    """The speaker of a line above a speech's text that is a name and a title, either way round:
+    "Jane Roe, European Commissioner for X", "Minister for Public Services Jane Roe TD"."""
+    if len(text) > 160 or text.endswith((".", "?", "!")):
+        return []
+    entries = _entries(text, ctx)
+    if len(entries) == 1 and _ROLE_WORDS.search(entries[0].role or ""):
+        return [_Speaker(entries[0].name, entries[0].role, entries[0].organisation, sentence.evidence, 2)]
+    title, name = titled_person(_POST_NOMINALS_TAIL.sub("", text))
+    if name and title and _ROLE_WORDS.search(title) and re.fullmatch(_TITLED_PERSON, text):
+        return [_Speaker(name, *split_role(title, ctx), sentence.evidence, 2)]
+    return []
+
+
+_POSSESSIVE_S = re.compile(r"['’]s$")
+_POST_NOMINALS_TAIL = re.compile(rf"(?:\s+{POST_NOMINALS})+$")
+
+
+def _resolved_name(words: str, ctx: _Context) -> str | None:
+    """A person's name from a heading's words, or from an office and a surname ("Commissioner Roe") when the
+    document names one person with that surname in full."""
+    if name := person_name(words):
+        return name
+    parts = words.split()
+    if len(parts) == 2 and parts[0].lower() in TITLE_WORDS | {"dr", "professor", "mr", "mrs", "ms", "minister"}:
+        names = _full_names_by_surname(ctx).get(parts[1].lower(), set())
+        return next(iter(names)) if len(names) == 1 else None
+    return None
 
 
 def _full_names_by_surname(ctx: _Context) -> dict[str, set[str]]:
@@ -1021,7 +1052,7 @@ def _heading_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
     if kind := _SPEECH_TEXT.search(text):
         matches += _HEADING_FOR.finditer(text, kind.end())
     for match in matches:
-        if match and (name := person_name(match.group("name"))):
+        if match and (name := _resolved_name(_POSSESSIVE_S.sub("", match.group("name")), ctx)):
             role, org = split_role(match.groupdict().get("role") or "", ctx)
             return [_Speaker(name, role, org, sentence.evidence, 2)]
         if match and (titled := _titled_name(match.group("name"))):
