@@ -1110,3 +1110,17 @@ def test_the_gazetteer_trie_finds_what_the_plain_alternation_finds():
 )
 def test_a_name_and_title_line_above_a_speech(text, speaker):
     assert _speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Meetup 34\n\nOur main speaker this month is Dan Whitt, a senior developer at Kirklees Council. He will "
+         "talk about repairs.", ("Dan Whitt", "senior developer", "Kirklees Council")),
+        ("Video\n\nIn this talk, Jo Lane, head of design at GDS, explains how the design system grew.",
+         ("Jo Lane", "head of design", "GDS")),
+        ("Write-up\n\nAfter the keynote, Sam Orr took questions from the audience.", ("Sam Orr", None, None)),
+    ],
+)
+def test_speakers_as_event_listings_and_video_pages_introduce_them(text, speaker):
+    assert _speakers(text) == [speaker]

@@ -39,7 +39,7 @@ STRONG_VERBS = (
     r"|gave|gives|give|giving|was giving|talked|talks|talk|lectured|launched|launches"
     r"|told (?:the |a )?(?:\w+\s+){0,3}?(?:conference|audience|delegates|summit|forum|attendees|meeting|committee|room"
     r"|crowd|gathering|participants|listeners|hall|MPs|peers|senators|members)"
-    r"|answered questions|appeared before|took part|was interviewed|is interviewed|used (?:his|her|their) (?:keynote|speech|talk"
+    r"|answered questions|took questions|appeared before|took part|was interviewed|is interviewed|used (?:his|her|their) (?:keynote|speech|talk"
     r"|address|lecture)))"
 )
 WEAK_VERBS = (r"(?:said|says|argued|argues|told|tells|explained|explains|described|describes|warned"
@@ -147,7 +147,8 @@ _SAID_IN_TALK = re.compile(
 # "Opening the summit, Minister Jane Roe said"
 _SPEAKING_CLAUSE = re.compile(
     rf"^(?:[Aa]lso\s+|[Tt]hen\s+)?(?:[Ss]peaking|[Oo]pening|[Cc]losing|[Aa]ddressing|[Pp]resenting|[Dd]elivering"
-    rf"|[Ii]n\s+(?:his|her|their)\s+(?:\w+\s+)?{_SPEECH_NOUN})\b[^,]{{0,120}},\s+(?P<name>{_TITLED_PERSON})"
+    rf"|[Ii]n\s+(?:his|her|their|this|the|a|an|today['’]s)\s+(?:\w+\s+)?{_SPEECH_NOUN})\b[^,]{{0,120}},\s+"
+    rf"(?P<name>{_TITLED_PERSON})"
     rf"(?:,\s+(?P<role>[^,;]{{2,160}}?),|\s+(?={WEAK_VERBS}|{STRONG_VERBS}))"
 )
 # "Jane Roe's keynote focused on": the talk a person gave, named by its owner
@@ -155,6 +156,12 @@ _OWN_TALK_NAMED = re.compile(
     rf"(?P<name>{PERSON})['’]s\s+(?:\w+\s+)?(?:keynote|speech|talk|address|presentation|lecture|remarks)\b"
 )
 _RECALLED = re.compile(r"\b(?:recall|remember|last\s+year|ago|previous|earlier|in\s+(?:19|20)\d\d)", re.I)
+# "Our main speaker this month is Jane Roe, ROLE", "This week's guest, Jane Roe, ..."
+_OUR_SPEAKER = re.compile(
+    rf"\b(?:[Oo]ur|[Tt]he|[Tt]his\s+(?:month|week|year)['’]s|[Tt]oday['’]s)\s+(?:(?:main|guest|keynote|first|next"
+    rf"|featured|special)\s+)?(?:speaker|guest|lecturer|panellist|panelist)s?(?:\s+(?:this|next)\s+(?:month|week|year|time))?"
+    rf"(?:\s+(?:is|was|will\s+be)|,)\s+(?P<name>{PERSON})(?:,\s+(?P<role>[^,;.]{{2,160}}?)(?:,|\.|$))?"
+)
 # a speaker introducing themselves: "My name is Jane Roe", "Good morning, I'm Jane Roe, ROLE"
 _SELF_INTRODUCED = re.compile(
     rf"^(?:(?:Hello|Hi|Good\s+(?:morning|afternoon|evening))(?:\s+(?:everyone|everybody|all))?[,!.]?\s+)?"
@@ -526,6 +533,7 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
             found.append(_Speaker(name, None, org, sentence.evidence, strength))
     lowered = text.lower()
     for pattern, words in ((_BY_NAME, (" by ", " from ")), (_JOINED_BY, ("joined",)),
+                           (_OUR_SPEAKER, ("speaker", "guest", "lecturer", "panel")),
                            (_SELF_INTRODUCED, ("name is", "i'm", "i’m", "i am"))):
         for match in pattern.finditer(text) if any(w in lowered for w in words) else ():
             if name := person_name(match.group("name")):
