@@ -111,7 +111,7 @@ def test_graph_results_in_turtle_by_default(endpoint):
 
 def test_malformed_query_is_a_400_with_line_and_column(endpoint):
     status, _, body = _request(f"{endpoint}?{urllib.parse.urlencode({'query': 'SELECT ?x WHERE { ?x ?y }'})}")
-    assert status == 400 and b"malformed query: error at 1:" in body and b"Traceback" not in body
+    assert status == 400 and b"malformed query at line 1, column 25:" in body and b"Traceback" not in body
 
 
 @pytest.mark.parametrize(

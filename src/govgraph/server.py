@@ -1,4 +1,4 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over the embedded store, with a plain HTML form at `/`.
+"""A read-only SPARQL 1.1 Protocol endpoint over the embedded store, with YASGUI at `/` (see `front`).
 
 Queries run in worker processes that open the store read-only, so a runaway query is stopped
 for real when it passes the timeout or the memory limit (its worker is killed and replaced) and the
@@ -36,9 +36,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
+from .front import CONTENT_SECURITY_POLICY, front_page, static_file
 from .namespaces import PREFIXES
+from .queries import with_prefixes
 from .sparql_syntax import check_query, tokens
 from .store import EmbeddedStore
+from .syntax_errors import explain_syntax_error
 
 RESULT_TYPES = {  # media type -> pyoxigraph results format, first is the default
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -154,6 +157,7 @@ class QueryJob:
     base_iri: str | None = None
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    line_offset: int = 0  # PREFIX lines the endpoint put before the client's text
 
     @property
     def names_dataset(self) -> bool:
@@ -178,7 +182,7 @@ def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
                 store = EmbeddedStore(path, read_only=True)
             answer(store.engine, job, conn, store.union)
         except SyntaxError as exc:
-            conn.send(("error", 400, _one_line(f"malformed query: {exc}")))
+            conn.send(("error", 400, _one_line(explain_syntax_error(str(exc), job.sparql, job.line_offset))))
         except MemoryError:
             conn.send(("error", 503, memory_message(max_memory)))
         except Exception as exc:  # a worker reports every failure rather than dying
@@ -503,14 +507,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _get(self, url: urllib.parse.SplitResult) -> None:
         path = _route(url.path)
-        if path == "/health":
+        static = static_file(url.path)
+        if static is not None:
+            self._send(200, f"{static[1]}; charset=utf-8", static[0], {"Cache-Control": "max-age=3600"})
+        elif path == "/health":
             self._send(200, "text/plain", b"ok")
         elif path is None:
             raise _Refused(404, "not found; the SPARQL endpoint is /sparql")
         else:
             params = _parameters(url.query)
             if path == "/" and not params.keys() & {"query", "update"}:
-                self._send(200, "text/html; charset=utf-8", _page("", None).encode("utf-8"))
+                headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
+                self._send(200, "text/html; charset=utf-8", front_page().encode("utf-8"), headers)
             else:
                 self._dispatch(params, html_page=path == "/")
 
@@ -629,8 +637,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _query(self, sparql: str, params: dict[str, list[str]], html_page: bool) -> None:
         if len(sparql.encode("utf-8")) > self.server.settings.max_request_bytes:
             raise _Refused(413, "query too long")
+        declared = with_prefixes(sparql)  # the project's prefixes need no PREFIX lines, as on the CLI
         job = QueryJob(
-            sparql,
+            declared,
+            line_offset=declared.count("\n") - sparql.count("\n"),
             accept=self.headers.get("Accept", ""),
             formats=tuple(params.get("format", ())),
             page=html_page,
