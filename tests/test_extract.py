@@ -1124,3 +1124,16 @@ def test_a_name_and_title_line_above_a_speech(text, speaker):
 )
 def test_speakers_as_event_listings_and_video_pages_introduce_them(text, speaker):
     assert _speakers(text) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("later", "role"),
+    [
+        ("Jane Rowe is the chief digital officer of the Home Office, and has led its platforms team since 2020.",
+         ("chief digital officer", "Home Office")),
+        ("Pictured: Jane Rowe (Chief Digital Officer, Home Office)", ("Chief Digital Officer", "Home Office")),
+    ],
+)
+def test_a_speakers_title_from_where_the_text_describes_them(later, role):
+    text = f"Talk\n\nJane Rowe spoke at the summit about platforms and data in some detail.\n\n{later}"
+    assert _speakers(text) == [("Jane Rowe", *role)]

@@ -66,6 +66,9 @@ _WHO_DOES_AT = re.compile(
     r"^who\s+(?P<role>(?:leads|heads|runs|manages|oversees|directs|looks after)\s+[^,]{2,80}?)"
     r"\s+(?:at|in|for|within)\s+(?:the\s+)?(?P<org>[A-Z][^,]{1,120})$"
 )
+_LOWER_TITLE = (r"minister|secretary|director|officer|executive|head|commissioner|administrator|chair|president"
+                r"|adviser|advisor|lead|leader|chief|founder|manager|professor|researcher|designer|developer|engineer")
+_LOWER_TITLE_WORD = re.compile(rf"\b(?:{_LOWER_TITLE})\b")
 _DOING = re.compile(r"^(?i:speaking|addressing|presenting|talking|writing|opening|closing|appearing)\b")
 _ROLE_AT = re.compile(r"^(?P<role>.+?)\s+(?:at|in|with|from)\s+(?:the\s+)?(?P<org>[A-Z].+)$")
 _ROLE_OF = re.compile(r"^(?P<role>.+?)\s+(?:of|for)\s+(?:the\s+)?(?P<org>[A-Z].+)$")
@@ -962,10 +965,9 @@ def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
         for sentence in ctx.sentences:
             if speaker.name not in sentence.text:
                 continue
-            after, before, comma_before = _role_patterns(speaker.name)
-            match = after.search(sentence.text) or before.search(sentence.text) or comma_before.search(sentence.text)
-            if match and _ROLE_WORDS.search(match.group("role")):
-                speaker.role, org = split_role(match.group("role"), ctx)
+            match = next((m for pattern in _role_patterns(speaker.name) if (m := pattern.search(sentence.text))), None)
+            if match and (_ROLE_WORDS.search(role := match.group("role")) or _LOWER_TITLE_WORD.search(role)):
+                speaker.role, org = _role_and_org(re.split(r",\s+", role), ctx)
                 speaker.organisation = speaker.organisation or org
                 break
     _heading_entry_roles(speakers, ctx)
@@ -973,9 +975,9 @@ def _fill_roles(speakers: list[_Speaker], ctx: _Context) -> None:
 
 
 @lru_cache(maxsize=1024)
-def _role_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """"NAME, ROLE,", "ROLE NAME" and "the ROLE, NAME," for one name, compiled once (names recur across
-    documents)."""
+def _role_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """"NAME, ROLE,", "ROLE NAME", "the ROLE, NAME,", "NAME is the ROLE of X", "NAME (ROLE, ORG)" and
+    "NAME – ROLE, ORG" for one name, compiled once (names recur across documents)."""
     escaped = re.escape(name)
     after = re.compile(
         rf"{escaped}(?:\s+{POST_NOMINALS}){{0,4}}(?:\s*\([^)]{{1,60}}\))?,\s+"
@@ -989,7 +991,13 @@ def _role_patterns(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Patt
         rf"\b(?:[Tt]he|by|[Bb]y\s+the)\s+(?P<role>(?:[A-Z][\w'’-]*|of|for|and|the|with|on)(?:\s+(?:[A-Z][\w'’-]*|of|for|and"
         rf"|the|with|responsibility|on|,(?=\s+[A-Z]))){{0,16}}?),\s+(?:{HONORIFICS}\s+){{0,3}}{escaped}\b"
     )
-    return after, before, comma_before
+    is_a = re.compile(
+        rf"{escaped},?\s+(?:who\s+)?(?:is|was|has\s+been|became|serves\s+as)\s+(?:the\s+|a\s+|an\s+|now\s+)?"
+        rf"(?P<role>(?:[\w'’-]+\s+){{0,4}}?(?:{_ROLE_WORDS.pattern}|\b(?:{_LOWER_TITLE}))\b[^,;.]{{0,100}}?)"
+        rf"(?=[,;.]|\s+(?:since|until|and\s+(?:has|is|was|leads))|$)"
+    )
+    bracketed = re.compile(rf"{escaped}(?:\s+{POST_NOMINALS}){{0,4}}\s+[(–—|]\s*(?P<role>[A-Z][^()|]{{2,140}}?)\s*(?:\)|$)")
+    return after, before, comma_before, is_a, bracketed
 
 
 def _heading_entry_roles(speakers: list[_Speaker], ctx: _Context) -> None:
