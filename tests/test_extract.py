@@ -1137,3 +1137,15 @@ def test_speakers_as_event_listings_and_video_pages_introduce_them(text, speaker
 def test_a_speakers_title_from_where_the_text_describes_them(later, role):
     text = f"Talk\n\nJane Rowe spoke at the summit about platforms and data in some detail.\n\n{later}"
     assert _speakers(text) == [("Jane Rowe", *role)]
+
+
+@pytest.mark.parametrize(
+    ("heading", "speaker"),
+    [
+        ("Q&A with Jane Rowe, chief executive of the Home Office", ("Jane Rowe", "chief executive", "Home Office")),
+        ("Jane Rowe on why platforms matter", ("Jane Rowe", None, None)),
+    ],
+)
+def test_headings_that_name_a_guest_or_a_blogs_speaker(heading, speaker):
+    assert _speakers(f"{heading}\n\nWe spoke about platforms and data, and the answers went into some detail.") == [
+        speaker]

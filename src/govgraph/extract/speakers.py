@@ -247,6 +247,13 @@ _NAVIGATION = re.compile(r"^(?i:previous|next|prev|older|newer|related|see also|
                          r"|more from|also in|back to)\b\s*(?:post|article|speech|story)?\s*[:|»›>]")
 _HEADING_SPEAKER = re.compile(rf"^(?P<title>.+?){_DASH}(?P<name>{NAME})(?:,\s+(?P<role>.+))?$")
 _HEADING_ON = re.compile(rf"^(?P<title>.+?):\s+(?P<name>{NAME})\s+(?:on|at|in conversation)\b")
+# "Q&A with Jane Roe", "In conversation with Jane Roe, ROLE": a session named after its guest
+_HEADING_WITH = re.compile(
+    rf"^(?i:q&a|interview|in conversation|a conversation|fireside chat|an evening|questions)\s+with\s+(?P<name>{PERSON})"
+    rf"(?:,\s+(?P<role>[^,:]{{2,120}}))?(?:$|[:,–—-]|\s+(?:on|about)\b)"
+)
+# "Jane Roe on why platforms matter": a blog or video heading naming the speaker and the subject
+_HEADING_NAME_ON = re.compile(rf"^(?P<name>{PERSON})\s+on\s+(?:why|how|what|when|where|the|a|an|our|[a-z]+ing)\b")
 _HEADING_AT = re.compile(rf"^(?P<name>{NAME})\s+at\s+(?P<event>.+)$")
 
 _SPEAKER_LABELS = {"speaker", "speakers", "presenter", "keynote", "keynote speaker", "speaker(s)",
@@ -1064,7 +1071,8 @@ def _heading_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
         return []
     if (caption := _CAPTION.match(text)) and (name := person_name(caption.group("name"))):
         return [_Speaker(name, None, None, sentence.evidence, 2)]
-    matches = [p.match(text) for p in (_HEADING_SPEAKER, _HEADING_ON, _HEADING_AT, _HEADING_NAME_SPEECH)]
+    matches = [p.match(text) for p in (_HEADING_SPEAKER, _HEADING_ON, _HEADING_AT, _HEADING_NAME_SPEECH,
+                                       _HEADING_WITH, _HEADING_NAME_ON)]
     if kind := _SPEECH_TEXT.search(text):
         matches += _HEADING_FOR.finditer(text, kind.end())
     for match in matches:
