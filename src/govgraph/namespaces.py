@@ -46,6 +46,9 @@ class GG(DefinedNamespace):
     Evidence: URIRef
     SpeechReference: URIRef
     Relatedness: URIRef
+    FieldEvidence: URIRef
+    PoliticalPeriod: URIRef
+    SpeechType: URIRef
     # object properties
     deliveredBy: URIRef
     deliveredAt: URIRef
@@ -67,6 +70,10 @@ class GG(DefinedNamespace):
     relatedness: URIRef
     relatedTo: URIRef
     sharesConcept: URIRef
+    fromOrganisation: URIRef
+    speechType: URIRef
+    underGovernment: URIRef
+    topicalEvent: URIRef
     # datatype properties
     abbreviation: URIRef
     historic: URIRef
@@ -80,10 +87,17 @@ class GG(DefinedNamespace):
     score: URIRef
     rank: URIRef
     reason: URIRef
+    fieldPath: URIRef
+    location: URIRef
+    heldOn: URIRef
+    withdrawn: URIRef
+    withdrawnOn: URIRef
+    withdrawalExplanation: URIRef
 
 
 THEME_SCHEME = ID["scheme/themes"]
 PRESSURE_SCHEME = ID["scheme/pressures"]
+SPEECH_TYPE_SCHEME = ID["scheme/speech-types"]
 VOCABULARY_GRAPH = ID["graph/vocabulary"]
 LINKS_GRAPH = ID["graph/links"]
 RELATED_GRAPH = ID["graph/related"]
@@ -121,6 +135,7 @@ __all__ = [
     "RELATED_GRAPH",
     "SDO",
     "SKOS",
+    "SPEECH_TYPE_SCHEME",
     "THEME_SCHEME",
     "VOCABULARY_GRAPH",
     "XSD",
