@@ -5,40 +5,23 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
 
 import govgraph
 from govgraph.front import CONTENT_SECURITY_POLICY, PROJECT_PREFIXES
 from govgraph.queries import library
-from govgraph.server import ServerSettings, running_server
 from govgraph.syntax_errors import explain_syntax_error
 
 from .chromium import CHROMIUM, Chromium
+from .served import fetch as _get
+from .served import served_root  # noqa: F401 (the `root` fixture)
 
 SPEECHES = "SELECT ?speech WHERE { ?speech a gg:Speech }"
 READY = "!!window.govgraphYasgui && document.querySelector('.yasgui .CodeMirror') !== null"
 ROWS = "document.querySelectorAll('.yasr table.dataTable tbody tr').length"
 RESPONSE = "document.querySelector('.yasr_response_chip')?.innerText || ''"
-
-
-@pytest.fixture(scope="module")
-def root(demo_store):
-    settings = ServerSettings(demo_store, port=0, timeout=10.0, workers=2)
-    with running_server(settings) as url:
-        yield url.rsplit("/", 1)[0]
-
-
-def _get(url: str, data: bytes | None = None, headers: dict[str, str] | None = None):
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers, exc.read()
 
 
 def _ask(root: str, sparql: str):

@@ -35,9 +35,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
+from .errors import NotFoundError, QueryError, StoreError
 from .front import CONTENT_SECURITY_POLICY, front_page, static_file
 from .namespaces import PREFIXES
+from .pages import PAGE_TYPES, entity_html, entity_iri, entity_rdf, ontology_html, ontology_rdf
 from .queries import with_prefixes
 from .sparql_syntax import check_query, tokens
 from .store import EmbeddedStore
@@ -165,6 +166,14 @@ class QueryJob:
         return self.default_graphs is not None or self.named_graphs is not None
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """A resource's page as a worker makes it: its IRI and the negotiated media type."""
+
+    iri: str
+    media_type: str
+
+
 def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
     """Answer queries from the pipe until it closes; move to the new generation when a build
     published one (the old one stays readable until this worker lets go of it)."""
@@ -180,7 +189,12 @@ def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
                 if store is not None:
                     store.close()
                 store = EmbeddedStore(path, read_only=True)
-            answer(store.engine, job, conn, store.union)
+            if isinstance(job, PageJob):
+                answer_page(store.engine, job, conn, store.union)
+            else:
+                answer(store.engine, job, conn, store.union)
+        except NotFoundError as exc:
+            conn.send(("error", 404, _one_line(str(exc))))
         except SyntaxError as exc:
             conn.send(("error", 400, _one_line(explain_syntax_error(str(exc), job.sparql, job.line_offset))))
         except MemoryError:
@@ -227,6 +241,17 @@ def answer(store: Any, job: QueryJob, conn: Connection, union: bool) -> None:
     else:
         output = _PipeWriter(conn, _choose(job, RESULT_TYPES, RESULT_ALIASES))
         results.serialize(output, format=RESULT_TYPES[output.media_type])
+    output.close()
+
+
+def answer_page(store: Any, job: PageJob, conn: Connection, union: bool) -> None:
+    """A resource's HTML page or RDF description, down the pipe."""
+    if job.media_type == "text/html":
+        body = entity_html(store, union, job.iri).encode("utf-8")
+    else:
+        body = entity_rdf(store, union, job.iri, job.media_type)
+    output = _PipeWriter(conn, job.media_type)
+    output.write(body)
     output.close()
 
 
@@ -390,7 +415,7 @@ class QueryWorkers:
         child.close()
         return process, parent
 
-    def run(self, job: QueryJob) -> Reply:
+    def run(self, job: QueryJob | PageJob) -> Reply:
         """The answer to one query (`job.page`: the form's HTML); its body streams from the worker,
         which goes back to the pool when the body has been read, or is replaced if it is abandoned."""
         try:
@@ -510,6 +535,8 @@ class _Handler(BaseHTTPRequestHandler):
         static = static_file(url.path)
         if static is not None:
             self._send(200, f"{static[1]}; charset=utf-8", static[0], {"Cache-Control": "max-age=3600"})
+        elif url.path.startswith("/id/") or url.path.rstrip("/") == "/ontology":
+            self._linked_data(url)
         elif path == "/health":
             self._send(200, "text/plain", b"ok")
         elif path is None:
@@ -521,6 +548,24 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, "text/html; charset=utf-8", front_page().encode("utf-8"), headers)
             else:
                 self._dispatch(params, html_page=path == "/")
+
+    def _linked_data(self, url: urllib.parse.SplitResult) -> None:
+        """A resource (`/id/...`) or the ontology (`/ontology`) as HTML or RDF, by `?format=` or
+        Accept; the answer varies with Accept, and caches are told so."""
+        params = _parameters(url.query)
+        offered = dict.fromkeys(PAGE_TYPES)
+        aliases = {**GRAPH_ALIASES, "html": "text/html", "application/xhtml+xml": "text/html"}
+        media_type = _choose(QueryJob("", self.headers.get("Accept", ""), tuple(params.get("format", ()))),
+                             offered, aliases)
+        headers = {"Vary": "Accept", "Content-Security-Policy": CONTENT_SECURITY_POLICY}
+        if url.path.startswith("/id/"):
+            reply = self.server.workers.run(PageJob(entity_iri(url.path), media_type))
+            reply.headers.update(headers)
+            self._respond(reply)
+        elif media_type == "text/html":
+            self._send(200, "text/html; charset=utf-8", ontology_html().encode("utf-8"), headers)
+        else:
+            self._send(200, _charset(media_type), ontology_rdf(media_type), headers)
 
     def _post(self, url: urllib.parse.SplitResult) -> None:
         """A query in a form, or directly as application/sparql-query (UTF-8, its dataset in the URL)."""
@@ -672,7 +717,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Send a reply: with a length when it came in one piece, else chunked as the worker sends
         it. A failure part way cuts the connection, so the client never takes a partial answer for
         a whole one."""
-        media = reply.media_type + ("; charset=utf-8" if reply.media_type.startswith("text/") else "")
+        media = _charset(reply.media_type)
         streaming = False
         with closing(reply.chunks):
             try:
@@ -738,6 +783,11 @@ class _Refused(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+def _charset(media_type: str) -> str:
+    """A media type as sent: text types (and HTML) say they are UTF-8."""
+    return media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
 
 
 def _route(path: str) -> str | None:
