@@ -1149,3 +1149,20 @@ def test_a_speakers_title_from_where_the_text_describes_them(later, role):
 def test_headings_that_name_a_guest_or_a_blogs_speaker(heading, speaker):
     assert _speakers(f"{heading}\n\nWe spoke about platforms and data, and the answers went into some detail.") == [
         speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("# Transcript: Episode 42 – Buying technology well\n\nWelcome to the show, where we talk about buying.",
+         "Buying technology well"),
+        ("Ministerial speech\n\nThe minister spoke to delegates at the Titanic Conference Centre in Belfast about "
+         "services.", None),
+        ("Speakers\n\nLachie Breen\n\nMinister for Government Services", None),
+        ("Lord Hale - 2018 Speech on County Services\n\nThe remarks were delivered by Lord Hale to councils.\n\n"
+         "Next: Rishi Kanwar - 2018 Speech to the Finance Summit", None),
+    ],
+)
+def test_event_names_not_taken_from_venues_page_labels_or_links(text, title):
+    name, media = ("t.md", "text/markdown") if text.startswith("#") else ("t.txt", "text/plain")
+    assert _extract(text, name, media).event.title == title

@@ -11,7 +11,7 @@ from collections import Counter
 
 from .context import _Context
 from .model import EventFact, Evidence
-from .speakers import _HEADING_AT, _HEADING_ON, _HEADING_SPEAKER, _SPEECH_NOUN, STRONG_VERBS, _Speaker
+from .speakers import _HEADING_AT, _HEADING_ON, _HEADING_SPEAKER, _NAVIGATION, _SPEECH_NOUN, STRONG_VERBS, _Speaker
 from .text import (
     _ENTITLED,
     _HONORIFIC,
@@ -98,9 +98,12 @@ _SPEECH_SUFFIX = re.compile(
     r"(?:speech|address|keynote|talk|lecture|remarks|presentation)$", re.I)
 _EVENT_NOUN = (r"(?:Conference|Summit|Festival|Forum|Expo|Week|Live|Lecture|Showcase|Convention|"
                r"Sprint \d+|Camp \w+|Day|Symposium|Congress)")
+# the event noun that begins a building's or a body's name: "the Titanic Conference Centre", "the X Forum of Y"
+_NOT_A_VENUE = r"(?!\s+(?:Centre|Center|Hall|Room|Suite|Venue|Building|Complex|Park|of|for)\b)"
 _EVENT_IN_TEXT = re.compile(
     r"\b(?:(?i:at|closed|opened|addressed|attended)\s+(?:the\s+)?|to\s+the\s+|(?:session|day|edition)\s+of\s+"
     rf"(?:the\s+)?)(?:annual\s+)?(?P<event>(?:[A-Z0-9][\w&’'-]{{0,40}}\s+){{0,6}}?{_EVENT_NOUN}(?:\s+(?:19|20)\d\d)?)\b"
+    rf"{_NOT_A_VENUE}"
 )
 _EVENT_CONFERENCE = re.compile(
     r"\bat\s+the\s+(?P<event>(?:[A-Z0-9][\w&’'-]*\s+)(?:(?:for|of|and|on|in|the)\s+|[A-Z0-9][\w&’'-]*\s+){0,8}?)"
@@ -111,7 +114,7 @@ _EVENT_OF_HOST = re.compile(
     rf"\b(?:[Aa]t|[Tt]o|[Oo]f)\s+(?:the\s+)?(?P<org>{_ORG_PHRASE})['’]s\s+"
     r"(?:(?:annual|yearly|flagship|first|(?:19|20)\d\d)\s+){0,2}"
     r"(?:[‘'“\"](?P<quoted>[^’'”\"]{3,80})[’'”\"]\s+(?i:conference|summit|forum|festival|event|lecture|showcase)"
-    rf"|(?P<event>(?:[A-Z0-9][\w&-]{{0,40}}\s+){{0,6}}?{_EVENT_NOUN}(?:\s+(?:19|20)\d\d)?))\b"
+    rf"|(?P<event>(?:[A-Z0-9][\w&-]{{0,40}}\s+){{0,6}}?{_EVENT_NOUN}(?:\s+(?:19|20)\d\d)?))\b{_NOT_A_VENUE}"
 )
 # a heading naming the kind of session before its subject: "Oral evidence: ...", "Panel discussion: ..."
 _SESSION_HEADING = re.compile(
@@ -242,7 +245,7 @@ def _event_title(ctx: _Context, labels: dict[str, tuple[str, Sentence]], speaker
     if labelled := _first_label(labels, _EVENT_LABELS):
         return labelled[0].split(", ")[0].strip(), labelled[1].evidence, None
     names = {_norm_name(s.name) for s in speakers}
-    headings = [s for s in ctx.sentences if s.is_heading]
+    headings = [s for s in ctx.sentences if s.is_heading and not _NAVIGATION.match(s.text)]
     for sentence in headings:
         if found := _event_named_in(ctx, sentence.text):
             return _with_year(ctx, found[0]), sentence.evidence, found[1]
@@ -261,7 +264,7 @@ def _event_title(ctx: _Context, labels: dict[str, tuple[str, Sentence]], speaker
         if found := _event_named_in(ctx, sentence.text):
             return _with_year(ctx, found[0]), sentence.evidence, found[1]
     title = ctx.document.title
-    if title:
+    if title and not _GENERIC_HEADING.match(title):  # a page called "Speakers" names no event
         heading = next((s for s in ctx.sentences if s.text == title), None)
         return _strip_speech_suffix(title), heading.evidence if heading else None, None
     return None, None, None
@@ -302,7 +305,8 @@ def _event_name(title: str) -> str:
     """The event's name in a heading: without the kind of page before it ("Round-up: X"), the kind of talk
     after it ("X: a fireside chat"), the talk's own title or speaker after an event's name ("Summit 2025:
     day one agenda", "Sprint 26: Jane Roe"), or the talk before "at" ("ROLE's keynote at X")."""
-    title = _PAGE_KIND.sub("", title)
+    while (shorter := _PAGE_KIND.sub("", title)) != title:  # "Transcript: Episode 42 – X"
+        title = shorter
     if at := _TALK_AT.match(title):
         return at.group("event").strip()
     if (parts := _SUBTITLE.match(title)) and (
@@ -314,9 +318,11 @@ def _event_name(title: str) -> str:
 
 # the kind of page a heading opens with, before the event's name: "Round-up: ...", "Webinar transcript: ..."
 _PAGE_KIND = re.compile(
-    r"^(?i:round-?up|recap|write-?up|event report|report|webinar(?:\s+transcript)?|transcript|video|podcast"
+    r"^(?i:round-?up|recap|write-?up|event report|report|webinar(?:\s+transcript)?|transcript|video|podcast|episode\s+\d+"
     r"|preview|agenda|programme|live blog|watch|listen)\s*[:–—|-]\s+"
 )
+_GENERIC_HEADING = re.compile(r"^(?i:speakers|agenda|programme|program|schedule|events?|speeches|news|transcripts?"
+                              r"|home|about|overview)$")
 _TALK_AT = re.compile(
     r"^(?:[\w'’ -]{0,60}\s)?(?i:keynote|speech|remarks|address|talk|lecture|presentation)\s+(?:at|to)\s+(?:the\s+)?"
     rf"(?P<event>[A-Z0-9].{{2,100}})$"
