@@ -12,7 +12,7 @@ SYSTEM_TOOLS ?= virtuoso-t:virtuoso-opensource chromium:chromium dot:graphviz
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,pandas]'
 	touch $@
 
 ## demo: build the knowledge graph from the bundled data/ into the embedded store and show it

@@ -17,6 +17,7 @@ import click
 
 import govgraph
 from govgraph import GovGraphError
+from govgraph.plot import CHARTS
 
 BUNDLED_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -638,6 +639,25 @@ def _pixels(size: str) -> tuple[int, int]:
         raise click.BadParameter(f"{size!r} is not WIDTHxHEIGHT in pixels (16-20000)", param_hint="--size")
     return int(width), int(height)
 
+
+@cli.command()
+@click.argument("chart", type=click.Choice(list(CHARTS)))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write, .png or .svg [default: CHART.png].")
+@click.option("--top", type=click.IntRange(min=1), default=8, show_default=True,
+              help="How many pressures, themes, speakers, organisations or departments to draw.")
+@store_option
+def plot(chart: str, output: Path | None, top: int, store_path: Path | None) -> None:
+    """Draw a chart of the graph as PNG or SVG: pressures or themes by year, departments by
+    pressure (a heat map), speeches per speaker or organisation over time.
+
+    Example: govgraph plot departments-by-pressure -o heat.svg
+    """
+    from govgraph.plot import plot as draw
+
+    with govgraph.EmbeddedStore(store_path, read_only=True) as store:
+        path = draw(store, chart, output or Path(f"{chart}.png"), top)
+    click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
 
 @cli.command()
 @click.argument("docs", type=click.Path(exists=True, file_okay=False, path_type=Path))

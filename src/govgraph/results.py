@@ -8,6 +8,7 @@ DESCRIBE, Turtle, N-Triples or JSON-LD.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,28 @@ class QueryResult:
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values (str, int, date, ...), e.g. for `pandas.DataFrame`."""
         return [{v: python_value(row.get(v)) for v in self.variables} for row in self.rows]
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame, one column per variable, typed by the literals in it.
+
+        A column whose values are all integers is `Int64`, decimals and doubles `float64`, booleans
+        `boolean`, dates and date-times `datetime64` (UTC when any has a time zone), years (`xsd:gYear`)
+        `Int64`; unbound values are missing (`<NA>`, `NaN`, `NaT`). IRIs, strings and columns of mixed
+        kinds hold Python objects (str, or each value's own type). Needs pandas (`govgraph[pandas]`).
+
+        Raises
+        ------
+        QueryError
+            For an ASK or CONSTRUCT answer, or when pandas is not installed.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise QueryError("to_dataframe needs pandas", hint="pip install 'govgraph[pandas]'") from None
+        if self.kind != "SELECT":
+            raise QueryError(f"a {self.kind} answer is not a table", hint="use records() or graph")
+        data = {v: _typed_column(pd, [row.get(v) for row in self.rows]) for v in self.variables}
+        return pd.DataFrame(data, columns=self.variables, index=pd.RangeIndex(len(self.rows)))
 
     def columns(self) -> dict[str, list[Any]]:
         """Column-oriented values: `{variable: [value per row]}`."""
@@ -138,6 +161,82 @@ def python_value(term: Node | None) -> Any:
         value = term.toPython()
         return str(term) if isinstance(value, Literal) else value
     return str(term)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + "integer", _XSD + "int", _XSD + "long", _XSD + "short", _XSD + "byte"} | {
+    f"{_XSD}{sign}{kind}"
+    for sign, kind in (
+        ("nonNegative", "Integer"),
+        ("positive", "Integer"),
+        ("nonPositive", "Integer"),
+        ("negative", "Integer"),
+        ("unsigned", "Long"),
+        ("unsigned", "Int"),
+        ("unsigned", "Short"),
+        ("unsigned", "Byte"),
+    )
+}
+_FLOATS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+_TIMES = {_XSD + "date", _XSD + "dateTime", _XSD + "dateTimeStamp"}
+
+
+def _typed_column(pd: Any, terms: list[Node | None]) -> Any:
+    """A pandas Series for one variable: a dtype when every bound value is a literal of one kind."""
+    bound = [t for t in terms if t is not None]
+    kinds = {_column_kind(t) for t in bound}
+    if kinds and kinds <= {"time", "year", "month"} and kinds != {"year"}:
+        kinds = {"time"}  # dates, months and years together: each at the start of its period
+    kind = kinds.pop() if len(kinds) == 1 else "object"
+    if kind == "integer":
+        return pd.array([None if t is None else int(t) for t in terms], dtype="Int64")
+    if kind == "float":
+        return pd.Series([float("nan") if t is None else float(t) for t in terms], dtype="float64")
+    if kind == "boolean":
+        return pd.array([None if t is None else bool(t.toPython()) for t in terms], dtype="boolean")
+    if kind == "year":
+        return pd.array(
+            [None if t is None else int(re.match(r"-?\d+", str(t))[0]) for t in terms], dtype="Int64"
+        )
+    if kind == "time":
+        text = [None if t is None else _start_of_period(t) for t in terms]
+        aware = any(s and (s.endswith("Z") or "+" in s[10:] or "-" in s[10:]) for s in text)
+        return pd.to_datetime(pd.Series(text, dtype="object"), utc=aware, format="ISO8601")
+    if kind == "text":
+        return pd.Series([None if t is None else str(t) for t in terms], dtype="object")
+    return pd.Series([python_value(t) for t in terms], dtype="object")
+
+
+def _start_of_period(term: Node) -> str:
+    """A date, date-time, year or year-month as an ISO date-time string pandas reads."""
+    text = str(term)
+    datatype = str(getattr(term, "datatype", ""))
+    if datatype == _XSD + "gYear":
+        return f"{text[:4]}-01-01"
+    if datatype == _XSD + "gYearMonth":
+        return f"{text[:7]}-01"
+    return text
+
+
+def _column_kind(term: Node) -> str:
+    if not isinstance(term, Literal):
+        return "text"  # IRIs and blank nodes, as strings
+    datatype = str(term.datatype) if term.datatype else ""
+    if datatype in _INTEGERS:
+        return "integer"
+    if datatype in _FLOATS:
+        return "float"
+    if datatype == _XSD + "boolean":
+        return "boolean"
+    if datatype == _XSD + "gYear":
+        return "year"
+    if datatype == _XSD + "gYearMonth":
+        return "month"
+    if datatype in _TIMES:
+        return "time"
+    if not datatype or datatype == _XSD + "string":
+        return "text"
+    return "object"
 
 
 def _tsv_term(term: Node | None) -> str:
