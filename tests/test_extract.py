@@ -1166,3 +1166,10 @@ def test_headings_that_name_a_guest_or_a_blogs_speaker(heading, speaker):
 def test_event_names_not_taken_from_venues_page_labels_or_links(text, title):
     name, media = ("t.md", "text/markdown") if text.startswith("#") else ("t.txt", "text/plain")
     assert _extract(text, name, media).event.title == title
+
+
+def test_a_short_heading_over_topics_names_no_pressure():
+    text = ("Conference tracks\n\nCyber security\n\nPublic procurement\n\nThe minister spoke about services that "
+            "people choose to use, and about the long queues at passport offices last summer.")
+    assert "security" not in {p.key for p in _extract(text).pressures}
+    assert "procurement" not in {p.key for p in _extract(text).pressures}

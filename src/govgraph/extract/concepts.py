@@ -258,7 +258,14 @@ def find_pressures(ctx: _Context, spoken: list[tuple[Sentence, str]]) -> list[Co
     """
     dictionary = _pressure_dictionary(_label_key(ctx.lexicon.pressures))
     hits: dict[str, list[Evidence]] = {}
+    listed = False  # in a list a sentence of the text introduces ("named five forces:")
     for sentence, own_words in spoken:
+        if sentence.text.rstrip().endswith(":"):
+            listed = True
+        elif not sentence.is_heading:
+            listed = False
+        if _is_topic_label(sentence) and not listed:
+            continue
         text = _pressure_text(own_words)
         for key, score in _scores(dictionary, text).items():
             if score >= PRESSURE_THRESHOLD:
@@ -266,6 +273,13 @@ def find_pressures(ctx: _Context, spoken: list[tuple[Sentence, str]]) -> list[Co
     facts = [_concept(key, ctx.lexicon.pressures[key][0], found) for key, found in hits.items()]
     order = list(PRESSURE_CUES)
     return sorted(facts, key=lambda f: (f.evidence.start, order.index(f.key)))
+
+
+def _is_topic_label(sentence: Sentence) -> bool:
+    """A heading of three words or fewer ("Cyber security" over a list of topics) names a topic, not a
+    pressure acting on government, unless a sentence of the text introduces the list it is in. (Questions
+    were tried too: they cost recall on held-out text, since speakers ask them of themselves.)"""
+    return sentence.is_heading and len(sentence.text.split()) <= 3
 
 
 def _concept(key: str, label: str, evidence: list[Evidence]) -> ConceptFact:
