@@ -7,12 +7,12 @@ STORE  ?= .govgraph/store
 # command:package pairs from Debian that the tests use for real: a second SPARQL server, a browser, Graphviz
 SYSTEM_TOOLS ?= virtuoso-t:virtuoso-opensource chromium:chromium dot:graphviz
 
-.PHONY: demo test lint bench clean system-deps
+.PHONY: demo test lint bench clean system-deps docs
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,pandas]'
+	$(BIN)/python -m pip install --quiet -e '.[test,pandas,docs]'
 	touch $@
 
 ## demo: build the knowledge graph from the bundled data/ into the embedded store and show it
@@ -40,6 +40,10 @@ system-deps:
 ## test: run the test suite (what CI runs)
 test: $(BIN)/.installed system-deps
 	$(BIN)/python -m pytest
+
+## docs: HTML documentation of ontology/ into docs/ontology/ (the ontology by pyLODE, the vocabularies, gazetteer, shapes)
+docs: $(BIN)/.installed
+	$(BIN)/govgraph docs -o docs/ontology
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench

@@ -141,7 +141,7 @@ def test_the_ontology_is_a_page_and_rdf(root):
     status, headers, body = _get(f"{root}/ontology", "text/html")
     page = body.decode()
     assert status == 200 and headers["Vary"] == "Accept"
-    assert '<section id="Speech">' in page and '<section id="deliveredBy">' in page
+    assert 'id="Speech"' in page and 'id="deliveredBy"' in page  # pyLODE's page, or the plain one
     assert local_href("https://w3id.org/govgraph/ontology#Speech") == "/ontology#Speech"
     status, headers, body = _get(f"{root}/ontology", "text/turtle")
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")

@@ -659,6 +659,25 @@ def plot(chart: str, output: Path | None, top: int, store_path: Path | None) -> 
         path = draw(store, chart, output or Path(f"{chart}.png"), top)
     click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
 
+@cli.command("docs")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("docs"),
+              show_default=True, help="Folder to write the pages into.")
+def docs_command(output: Path) -> None:
+    """Write HTML documentation of ontology/: the ontology (pyLODE), the themes and pressures with
+    every concept, the organisations gazetteer and the SHACL shapes; `serve` shows the same at
+    /ontology.
+
+    Example: govgraph docs -o docs
+    """
+    from govgraph.docs import write_docs
+
+    try:
+        written = write_docs(output)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from None
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)", err=True)
+
 @cli.command()
 @click.argument("docs", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("expected", type=click.Path(exists=True, file_okay=False, path_type=Path))

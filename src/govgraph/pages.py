@@ -30,14 +30,21 @@ from .vocab import resource_dir
 
 ONTOLOGY = str(GG._NS)
 INSTANCES = str(ID)
-PAGE_TYPES = ("text/html", "text/turtle", "application/n-triples", "application/ld+json")
+PAGE_TYPES = (
+    "text/html",
+    "text/turtle",
+    "application/n-triples",
+    "application/ld+json",
+)
 RDF_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 ROW_LIMIT = 2000  # facts a page lists in each direction; the RDF holds them all
-_PREFIXES = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
+_PREFIXES = "".join(
+    f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items()
+)
 _LABEL = "skos:prefLabel|rdfs:label|foaf:name|dcterms:title"
 
 OUTGOING = f"""{_PREFIXES}SELECT DISTINCT ?p ?o ?label ?sentence ?document WHERE {{
@@ -113,7 +120,9 @@ def entity_rdf(store: Any, union: bool, iri: str, media_type: str) -> bytes:
     if not triples:
         raise NotFoundError(f"nothing is known about {iri}")
     # id: would need its slashes escaped in every name (id:speech\/x); full IRIs read better
-    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items() if name != "id"}
+    prefixes = {
+        name: str(namespace) for name, namespace in PREFIXES.items() if name != "id"
+    }
     rdf_format = RDF_FORMATS[media_type]
     if rdf_format == ox.RdfFormat.N_TRIPLES:
         return ox.serialize(triples, format=rdf_format)
@@ -126,18 +135,29 @@ def entity_html(store: Any, union: bool, iri: str) -> str:
     incoming = _facts(_select(store, union, INCOMING, iri), "s")
     if not outgoing and not incoming:
         raise NotFoundError(f"nothing is known about {iri}")
-    label = next((_text(f.other) for f in outgoing if _short(f.predicate) in _LABELS), _short(iri))
+    label = next(
+        (_text(f.other) for f in outgoing if short_name(f.predicate) in _LABELS),
+        short_name(iri),
+    )
     kinds = [f.other.value for f in outgoing if f.predicate == PREFIXES["rdf"] + "type"]
-    sections = [_facts_table("Facts", outgoing, "value"), _facts_table("Linked from", incoming, "subject")]
+    sections = [
+        _facts_table("Facts", outgoing, "value"),
+        _facts_table("Linked from", incoming, "subject"),
+    ]
     if str(GG.Speech) in kinds:
         sections.insert(1, _related_section(_select(store, union, RELATED, iri)))
-    if str(FOAF.Person) in kinds or any(f.predicate == str(GG.deliveredBy) for f in incoming):
+    if str(FOAF.Person) in kinds or any(
+        f.predicate == str(GG.deliveredBy) for f in incoming
+    ):
         sections.insert(1, _speeches_section(_select(store, union, SPEECHES, iri)))
-    kind = ", ".join(_link(k, _short(k)) for k in kinds) or "resource"
-    formats = " · ".join(f'<a href="?format={name}">{name}</a>' for name in ("ttl", "nt", "jsonld"))
+    kind = ", ".join(_link(k, short_name(k)) for k in kinds) or "resource"
+    formats = " · ".join(
+        f'<a href="?format={name}">{name}</a>' for name in ("ttl", "nt", "jsonld")
+    )
     body = (
         f"<h1>{html.escape(label)}</h1>"
-        f'<p class="kind">{kind} · <code>{html.escape(iri)}</code> · {formats}</p>' + "".join(sections)
+        f'<p class="kind">{kind} · <code>{html.escape(iri)}</code> · {formats}</p>'
+        + "".join(sections)
     )
     return page(label, body)
 
@@ -157,7 +177,10 @@ def _facts(rows: list[Any], other: str) -> list[Fact]:
         if row["sentence"] is not None:
             document = row["document"].value if row["document"] is not None else None
             fact.evidence.add((row["sentence"].value, document))
-    return sorted(facts.values(), key=lambda f: (_short(f.predicate), f.label or _text(f.other)))
+    return sorted(
+        facts.values(),
+        key=lambda f: (short_name(f.predicate), f.label or _text(f.other)),
+    )
 
 
 def _facts_table(title: str, facts: list[Fact], column: str) -> str:
@@ -167,15 +190,23 @@ def _facts_table(title: str, facts: list[Fact], column: str) -> str:
     for fact in facts:
         evidence = "".join(
             f"<blockquote>{html.escape(sentence)}"
-            + (f" <cite>{_link(document, _short(document))}</cite>" if document else "")
+            + (
+                f" <cite>{_link(document, short_name(document))}</cite>"
+                if document
+                else ""
+            )
             + "</blockquote>"
             for sentence, document in sorted(fact.evidence)
         )
         rows.append(
-            f'<tr><td class="p">{_link(fact.predicate, _short(fact.predicate))}</td>'
+            f'<tr><td class="p">{_link(fact.predicate, short_name(fact.predicate))}</td>'
             f"<td>{_term(fact.other, fact.label)}{evidence}</td></tr>"
         )
-    note = f"<p>the first {ROW_LIMIT:,} shown; the RDF has all</p>" if len(facts) >= ROW_LIMIT else ""
+    note = (
+        f"<p>the first {ROW_LIMIT:,} shown; the RDF has all</p>"
+        if len(facts) >= ROW_LIMIT
+        else ""
+    )
     return (
         f"<h2>{title}</h2><table><tr><th>property</th><th>{column} and evidence</th></tr>"
         f"{''.join(rows)}</table>{note}"
@@ -199,7 +230,7 @@ def _related_section(rows: list[Any]) -> str:
         if row["reason"] is not None and row["reason"].value not in entry["reasons"]:
             entry["reasons"].append(row["reason"].value)
     items = "".join(
-        f'<li>{_link(speech, entry["title"] or _short(speech))} <span class="score">score '
+        f'<li>{_link(speech, entry["title"] or short_name(speech))} <span class="score">score '
         f"{float(entry['score']):.3f}</span><ul>"
         + "".join(f"<li>{html.escape(reason)}</li>" for reason in entry["reasons"])
         + "</ul></li>"
@@ -235,7 +266,11 @@ def year_bars(counts: Counter[str]) -> str:
         bars.append(
             f'<rect x="{x}" y="{95 - h}" width="{bar}" height="{h}"><title>{year}: {n}</title></rect>'
             f'<text x="{x + bar / 2}" y="112" text-anchor="middle">{year}</text>'
-            + (f'<text x="{x + bar / 2}" y="{90 - h}" text-anchor="middle">{n}</text>' if n else "")
+            + (
+                f'<text x="{x + bar / 2}" y="{90 - h}" text-anchor="middle">{n}</text>'
+                if n
+                else ""
+            )
         )
     return (
         f'<svg class="years" role="img" aria-label="speeches by year" width="{width}" height="{height}" '
@@ -247,7 +282,7 @@ def _text(term: Any) -> str:
     return getattr(term, "value", str(term))
 
 
-def _short(iri: str) -> str:
+def short_name(iri: str) -> str:
     """An IRI as a prefixed name when a project prefix covers it."""
     for name, namespace in PREFIXES.items():
         if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
@@ -263,13 +298,13 @@ def _link(iri: str, text: str) -> str:
 
 def _term(term: Any, label: str | None) -> str:
     if isinstance(term, ox.NamedNode):
-        return _link(term.value, label or _short(term.value))
+        return _link(term.value, label or short_name(term.value))
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value
         kind = (
             ""
             if datatype.endswith(("#string", "#langString"))
-            else f' <span class="dt">{_short(datatype)}</span>'
+            else f' <span class="dt">{short_name(datatype)}</span>'
         )
         return f"{html.escape(term.value)}{kind}"
     return html.escape(str(term))
@@ -283,12 +318,17 @@ border-left:3px solid #9bd;padding-left:.6em;font-size:92%}cite{color:#666;font-
 nav a{margin-right:1em}"""
 
 
-def page(title: str, body: str) -> str:
-    """A page of the served site: no script, styles inline, links to the editor and the ontology."""
+def page(title: str, body: str, served: bool = True) -> str:
+    """A page: no script, styles inline; served, it links to the editor and the ontology."""
+    nav = (
+        '<nav><a href="/">SPARQL</a><a href="/ontology">ontology</a></nav>'
+        if served
+        else ""
+    )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} · govgraph'
-        f'</title><link rel="icon" href="data:,"><style>{PAGE_STYLE}</style></head><body>'
-        f'<nav><a href="/">SPARQL</a><a href="/ontology">ontology</a></nav>{body}</body></html>'
+        f'</title><link rel="icon" href="data:,"><style>{PAGE_STYLE}</style></head>'
+        f"<body>{nav}{body}</body></html>"
     )
 
 
@@ -305,13 +345,33 @@ def ontology_graph() -> Graph:
 
 def ontology_rdf(media_type: str) -> bytes:
     """The ontology in an RDF format."""
-    names = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld"}
+    names = {
+        "text/turtle": "turtle",
+        "application/n-triples": "nt",
+        "application/ld+json": "json-ld",
+    }
     return ontology_graph().serialize(format=names[media_type], encoding="utf-8")
 
 
 def ontology_html() -> str:
     """The ontology as a page: each class and property with its label, comment, domain, range and
     alignments, at an anchor named by its local name (so `/ontology#Speech` finds the term)."""
+    graph = ontology_graph()
+    header = (
+        graph.value(
+            URIRef(ONTOLOGY.rstrip("#")), URIRef("http://purl.org/dc/terms/title")
+        )
+        or "govgraph"
+    )
+    return page(
+        f"{header} ontology",
+        f"<h1>{html.escape(str(header))}</h1>{ontology_sections()}",
+    )
+
+
+def ontology_sections(only: set[str] | None = None) -> str:
+    """HTML sections for the ontology's classes and properties (those in `only`, by local name,
+    when given), grouped by kind, each term at an anchor named by its local name."""
     from rdflib.namespace import OWL, RDF, RDFS
 
     graph = ontology_graph()
@@ -323,16 +383,23 @@ def ontology_html() -> str:
         ("Annotation properties", (OWL.AnnotationProperty,)),
     ):
         terms = sorted(
-            {t for kind in kinds for t in graph.subjects(RDF.type, kind) if str(t).startswith(ONTOLOGY)}
+            {
+                t
+                for kind in kinds
+                for t in graph.subjects(RDF.type, kind)
+                if str(t).startswith(ONTOLOGY)
+            }
         )
         entries = []
         for term in terms:
+            name = html.escape(str(term)[len(ONTOLOGY) :])
+            if only is not None and name not in only:
+                continue
             facts = "".join(
-                f"<dt>{_short(str(p))}</dt><dd>{_rdflib_term(o)}</dd>"
+                f"<dt>{short_name(str(p))}</dt><dd>{_rdflib_term(o)}</dd>"
                 for p, o in sorted(graph.predicate_objects(term))
                 if p not in (RDFS.label, RDFS.comment, RDF.type)
             )
-            name = html.escape(str(term)[len(ONTOLOGY) :])
             label = html.escape(str(graph.value(term, RDFS.label) or name))
             comment = html.escape(str(graph.value(term, RDFS.comment) or ""))
             entries.append(
@@ -341,11 +408,30 @@ def ontology_html() -> str:
             )
         if entries:
             sections.append(f"<h2>{title}</h2>{''.join(entries)}")
-    header = graph.value(URIRef(ONTOLOGY.rstrip("#")), URIRef("http://purl.org/dc/terms/title")) or "govgraph"
-    return page(f"{header} ontology", f"<h1>{html.escape(str(header))}</h1>{''.join(sections)}")
+    return "".join(sections)
+
+
+def ontology_terms() -> set[str]:
+    """The local names of the ontology's classes and properties."""
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    graph = ontology_graph()
+    kinds = (
+        OWL.Class,
+        RDFS.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+    )
+    return {
+        str(t)[len(ONTOLOGY) :]
+        for kind in kinds
+        for t in graph.subjects(RDF.type, kind)
+        if str(t).startswith(ONTOLOGY)
+    }
 
 
 def _rdflib_term(term: Any) -> str:
     if isinstance(term, URIRef):
-        return _link(str(term), _short(str(term)))
+        return _link(str(term), short_name(str(term)))
     return html.escape(str(term))

@@ -35,6 +35,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .docs import docs_page
 from .errors import NotFoundError, QueryError, StoreError
 from .front import CONTENT_SECURITY_POLICY, front_page, static_file
 from .namespaces import PREFIXES
@@ -535,7 +536,7 @@ class _Handler(BaseHTTPRequestHandler):
         static = static_file(url.path)
         if static is not None:
             self._send(200, f"{static[1]}; charset=utf-8", static[0], {"Cache-Control": "max-age=3600"})
-        elif url.path.startswith("/id/") or url.path.rstrip("/") == "/ontology":
+        elif url.path.startswith(("/id/", "/ontology/")) or url.path == "/ontology":
             self._linked_data(url)
         elif path == "/health":
             self._send(200, "text/plain", b"ok")
@@ -562,8 +563,14 @@ class _Handler(BaseHTTPRequestHandler):
             reply = self.server.workers.run(PageJob(entity_iri(url.path), media_type))
             reply.headers.update(headers)
             self._respond(reply)
+        elif url.path.rstrip("/") != "/ontology":  # the documentation's other pages
+            text = docs_page(url.path.removeprefix("/ontology/"), served=True)
+            if text is None:
+                raise _Refused(404, "no such page; the documentation starts at /ontology")
+            self._send(200, "text/html; charset=utf-8", text.encode("utf-8"), headers)
         elif media_type == "text/html":
-            self._send(200, "text/html; charset=utf-8", ontology_html().encode("utf-8"), headers)
+            text = docs_page("ontology.html", served=True) or ontology_html()  # pyLODE's when installed
+            self._send(200, "text/html; charset=utf-8", text.encode("utf-8"), headers)
         else:
             self._send(200, _charset(media_type), ontology_rdf(media_type), headers)
 
