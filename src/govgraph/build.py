@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, shown_name, slugify
+from .documents import DEFAULT_MAX_BYTES, Document, iter_document_paths, read_document, read_each, shown_name
 from .errors import DocumentError, GovGraphError, StoreError
 from .extract import Extraction, Lexicon, extract
 from .gaps import extraction_gaps
@@ -52,6 +52,8 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     gaps: dict[str, tuple[str, ...]] = field(default_factory=dict)  # loaded path -> what it lacks
+    duplicates: list[str] = field(default_factory=list)  # the same GOV.UK speech again, kept once
+    not_english: list[str] = field(default_factory=list)  # items loaded with their metadata, text not read
     links: int = 0
     triples: int = 0
 
@@ -148,18 +150,22 @@ def _load(paths: Iterable[str | Path], store: EmbeddedStore, report: BuildReport
           progress: Progress | None, max_bytes: int, workers: int | None, batch_size: int | None,
           bulk: bool, document_seconds: float) -> None:
     """Prepare every document in the workers and write them batch by batch, or write nothing."""
-    tasks = _tasks(iter_document_paths(paths), store.document_hashes(), max_bytes, document_seconds)
+    tasks = [_Task(str(path), max_bytes, document_seconds) for path in iter_document_paths(paths)]
     replaced: list[URIRef] = []
     seen: dict[str, str] = {}
     batch: list[Prepared] = []
-    for result in _prepared(tasks, progress, workers):
+    for result in _prepared(tasks, store.document_hashes(), progress, workers):
         if isinstance(result, Prepared) and result.iri in seen:
+            if result.govuk:  # one GOV.UK speech twice (as JSON and as a saved page, or in two crawls)
+                report.duplicates.append(result.path)
+                continue
             message = (f"{shown_name(result.path)}: has the same name as {shown_name(seen[result.iri])}; "
                        "rename one of them")
             result = Failure(result.path, message)
         if isinstance(result, Failure):
             report.failures.append(result)
         elif isinstance(result, _Unchanged):
+            seen[result.iri] = result.path
             report.unchanged.append(result.path)
         else:
             seen[result.iri] = result.path
@@ -184,12 +190,12 @@ def _write(store: EmbeddedStore, batch: list[Prepared], replaced: list[URIRef],
     replaced.extend(URIRef(p.iri) for p in batch if p.replaces)
     report.loaded.extend(p.path for p in batch)
     report.gaps.update((p.path, p.gaps) for p in batch if p.gaps)
+    report.not_english.extend(p.path for p in batch if not p.text_read)
 
 
 @dataclass(frozen=True)
 class _Task:
     path: str
-    previous_hash: str | None
     max_bytes: int
     document_seconds: float
 
@@ -204,11 +210,14 @@ class Prepared:
     nquads: bytes
     replaces: bool  # an older version is in the store: written to a staging graph, then moved
     gaps: tuple[str, ...] = ()  # kinds of fact the document did not yield (see gaps.GAP_NOTES)
+    govuk: bool = False  # a GOV.UK content item (JSON or saved page), keyed by its base path
+    text_read: bool = True  # False for an item not in English: its metadata only
 
 
 @dataclass(frozen=True)
 class _Unchanged:
     path: str
+    iri: str = ""
 
 
 BATCH_DOCUMENTS = 1000  # per validation and per write transaction: bounded memory at any corpus size
@@ -217,14 +226,13 @@ CHUNK_DOCUMENTS = 32  # documents a worker prepares and validates together
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _tasks(paths: Iterable[Path], existing: dict[URIRef, str], max_bytes: int,
-           document_seconds: float) -> list[_Task]:
-    tasks = []
-    for path in paths:
-        slug = slugify(path.stem)
-        previous = existing.get(document_iri(slug)) if slug else None
-        tasks.append(_Task(str(path), previous, max_bytes, document_seconds))
-    return tasks
+_EXISTING: dict[URIRef, str] = {}  # document IRI -> content hash in the store, set for a build's workers
+
+
+def _use_hashes(existing: dict[URIRef, str]) -> None:
+    """Give this process the store's content hashes, to tell new documents from unchanged ones."""
+    global _EXISTING
+    _EXISTING = existing
 
 
 class _TooSlow(BaseException):
@@ -250,41 +258,72 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _prepare(task: _Task) -> Prepared | Failure | _Unchanged:
-    """Read, extract and serialise one document (runs in a worker process)."""
+def _prepare(task: _Task) -> list[Prepared | Failure | _Unchanged]:
+    """Read, extract and serialise the documents of one file (runs in a worker process).
+
+    A file holds one document, or for a GOV.UK JSON file one per content item, each with its own
+    time limit and its own failure; an item whose base path is in the store with the same content
+    hash is unchanged, whatever file it is in.
+    """
     try:
         with _time_limit(task.document_seconds):
-            document = read_document(task.path, max_bytes=task.max_bytes)
-            if task.previous_hash == document.content_hash:
-                return _Unchanged(task.path)
-            extraction = extract_document(document)
+            documents = read_each(task.path, max_bytes=task.max_bytes)
     except DocumentError as exc:
-        return Failure(task.path, str(exc))
+        return [Failure(task.path, str(exc))]
     except _TooSlow:
-        message = f"reading and extraction took longer than {task.document_seconds:g} s"
-        return Failure(task.path, f"{shown_name(task.path)}: {message}")
+        return [_too_slow(task.path, task.document_seconds)]
+    one = len(documents) == 1
+    results: list[Prepared | Failure | _Unchanged] = []
+    for document in documents:
+        if isinstance(document, DocumentError):
+            results.append(Failure(task.path, str(document)))
+            continue
+        # an item of a many-item file is named by its place in it: "crawl.jsonl line 3"
+        path = task.path if one else f"{task.path} {document.name.removeprefix(Path(task.path).name).strip()}"
+        iri = document_iri(document.slug)
+        if _EXISTING.get(iri) == document.content_hash:
+            results.append(_Unchanged(path, str(iri)))
+            continue
+        try:
+            with _time_limit(task.document_seconds):
+                results.append(_prepared_extraction(path, extract_document(document)))
+        except _TooSlow:
+            results.append(_too_slow(path, task.document_seconds))
+    return results
+
+
+def _too_slow(path: str, seconds: float) -> Failure:
+    return Failure(path, f"{shown_name(path)}: reading and extraction took longer than {seconds:g} s")
+
+
+def _prepared_extraction(path: str, extraction: Extraction) -> Prepared:
+    document = extraction.document
     iri = document_iri(document.slug)
-    staged = task.previous_hash is not None  # a new version: staged, joins the default graph when moved in
+    previous = _EXISTING.get(iri)
+    staged = previous is not None  # a new version: staged, joins the default graph when moved in
     graph_name = staging_name(iri) if staged else iri
     return Prepared(
-        task.path,
+        path,
         str(iri),
         document.content_hash,
         graph_nquads(extraction_triples(extraction), graph_name, also_default=not staged),
-        task.previous_hash is not None,
+        staged,
         extraction_gaps(extraction),
+        document.item is not None and bool(document.item.speech_slug),
+        extraction.text_read,
     )
 
 
 def _prepare_chunk(tasks: list[_Task]) -> list[Prepared | Failure | _Unchanged]:
-    """Prepare a few documents and check them against the shapes together (runs in a worker)."""
-    results = [_prepare(task) for task in tasks]
-    ready = [r for r in results if isinstance(r, Prepared)]
+    """Prepare a few files and check their documents against the shapes together (runs in a worker)."""
+    results = [result for task in tasks for result in _prepare(task)]
+    # the same GOV.UK speech twice is one document: only the first is loaded (see _load), so checked
+    ready = list({r.iri: r for r in reversed(results) if isinstance(r, Prepared)}.values())
     if not ready or not validate_nquads(b"".join(p.nquads for p in ready)).violations:
         return results
     checked: list[Prepared | Failure | _Unchanged] = []
     for result in results:  # the slow path: find which documents break the shapes
-        if isinstance(result, Prepared):
+        if isinstance(result, Prepared) and result in ready:
             verdict = validate_nquads(result.nquads)
             if verdict.violations:
                 result = Failure(result.path, f"{shown_name(result.path)}: {verdict.violations[0].message}")
@@ -301,38 +340,44 @@ def _reported(
     progress: Progress | None,
 ) -> Iterator[Prepared | Failure | _Unchanged]:
     for chunk, chunk_results in zip(chunks, results, strict=True):
-        for task, result in zip(chunk, chunk_results, strict=True):
-            if progress:
+        if progress:
+            for task in chunk:
                 progress(task.path)
-            yield result
+        yield from chunk_results
 
 
-def _exit_with(parent: int) -> None:
+def _exit_with(parent: int, existing: dict[URIRef, str]) -> None:
     """Pool initializer: the kernel kills this worker when the build's process dies, even by SIGKILL.
 
     A killed build's workers would otherwise wait forever on the task queue, whose pipe they hold
     open themselves. (Linux only; the signal comes when the thread that started the pool ends.)
+    The store's content hashes come once per worker, not once per file.
     """
+    _use_hashes(existing)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the build died before prctl took effect
         os._exit(1)
 
 
-def _prepared(tasks: list[_Task], progress: Progress | None,
+def _prepared(tasks: list[_Task], existing: dict[URIRef, str], progress: Progress | None,
               workers: int | None) -> Iterator[Prepared | Failure | _Unchanged]:
     """Every document prepared and checked, in file order, as soon as its chunk is ready."""
     workers = workers or os.cpu_count() or 1
     chunks = [tasks[i:i + CHUNK_DOCUMENTS] for i in range(0, len(tasks), CHUNK_DOCUMENTS)]
     if workers <= 1 or len(tasks) < PARALLEL_FROM:
-        yield from _reported(map(_prepare_chunk, chunks), chunks, progress)
+        _use_hashes(existing)
+        try:
+            yield from _reported(map(_prepare_chunk, chunks), chunks, progress)
+        finally:
+            _use_hashes({})
         return
     # fork: workers inherit the loaded lexicon and never touch the store
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     try:
         context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=_exit_with, initargs=(os.getpid(),)) as pool:
+                                 initializer=_exit_with, initargs=(os.getpid(), existing)) as pool:
             yield from _reported(pool.map(_prepare_chunk, chunks), chunks, progress)
     except BrokenProcessPool:
         raise GovGraphError("a worker process stopped while reading documents; nothing was loaded",
@@ -370,7 +415,7 @@ def refresh_links(store: EmbeddedStore) -> int:
 
 
 def store_stats(store: EmbeddedStore) -> dict[str, int]:
-    """Headline counts of what the store holds."""
+    """Headline counts of what the store holds (and `not-english`: speeches whose text was not read)."""
     counts = {"triples": store.triple_count()}
     queries = {
         "documents": "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gg:SourceDocument ; gg:fileName ?f }",
@@ -385,7 +430,15 @@ def store_stats(store: EmbeddedStore) -> dict[str, int]:
     }
     for name, sparql in queries.items():
         counts[name] = int(store.select(sparql)[0]["n"])
+    # GOV.UK items in another language load with their metadata only; said when there are any
+    untranslated = int(store.select(_NOT_ENGLISH)[0]["n"])
+    if untranslated:
+        counts["not-english"] = untranslated
     return counts
+
+
+_NOT_ENGLISH = """SELECT (COUNT(DISTINCT ?x) AS ?n)
+WHERE { ?x a gg:Speech ; dcterms:language ?language FILTER(?language != "en") }"""
 
 
 def validate_store(store: EmbeddedStore, engine: str = "sparql") -> ValidationReport:

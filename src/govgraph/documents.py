@@ -1,7 +1,8 @@
-"""Read a file (plain text, Markdown or HTML) into a frozen Document: the article's clean text.
+"""Read a file (plain text, Markdown, HTML or GOV.UK JSON) into a frozen Document: the article's clean text.
 
 Only the article counts: HTML menus, cookie notices, breadcrumbs, tag lists, "Related content"
-asides and footers are dropped here, so nothing downstream can mistake them for facts.
+asides and footers are dropped here, so nothing downstream can mistake them for facts. GOV.UK
+content items (JSON) and saved GOV.UK speech pages also carry their metadata, read by govuk.py.
 """
 
 from __future__ import annotations
@@ -14,12 +15,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import yaml
 from bs4 import BeautifulSoup, Tag
 from markdown_it import MarkdownIt
 
 from .errors import DocumentError
+from .layout import MANIFEST
+
+if TYPE_CHECKING:  # govuk.py reads with this module's cleaning, so it is imported where it is used
+    from .govuk import ContentItem
 
 SUFFIXES: Mapping[str, str] = MappingProxyType(
     {
@@ -29,6 +35,8 @@ SUFFIXES: Mapping[str, str] = MappingProxyType(
         ".markdown": "text/markdown",
         ".html": "text/html",
         ".htm": "text/html",
+        ".json": "application/json",
+        ".jsonl": "application/jsonl",
     }
 )
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -70,6 +78,7 @@ class Document:
     headings: tuple[str, ...] = ()
     metadata: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     source: str | None = None
+    item: ContentItem | None = None  # a GOV.UK content item's metadata, each value with its field
 
     @property
     def text(self) -> str:
@@ -78,8 +87,21 @@ class Document:
 
     @property
     def slug(self) -> str:
-        """A stable key for the document, from its file name without the suffix."""
+        """A stable key for the document: its file name without the suffix, or a GOV.UK item's path.
+
+        A GOV.UK speech is keyed by its base path, read as JSON or as a saved page, so either is
+        the same document (and one speech) however the file is named.
+        """
+        if self.item is not None and self.item.speech_slug:
+            return f"govuk-{self.item.speech_slug}"
         return slugify(Path(self.name).stem) or self.content_hash[:12]
+
+    @property
+    def speech_slug(self) -> str:
+        """The key of the speech the document gives: the GOV.UK base path's slug, else `slug`."""
+        if self.item is not None and self.item.speech_slug:
+            return self.item.speech_slug
+        return self.slug
 
 
 def slugify(text: str) -> str:
@@ -95,12 +117,41 @@ def media_type_for(path: Path) -> str:
     except KeyError:
         raise DocumentError(
             f"{shown_name(path.name)}: unsupported file type {path.suffix or '(none)'!r}",
-            hint="govgraph reads .txt, .md and .html files",
+            hint="govgraph reads .txt, .md, .html, and GOV.UK .json and .jsonl files",
         ) from None
 
 
 def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read and clean one file; raises DocumentError naming the file and the problem."""
+    """Read and clean one file; raises DocumentError naming the file and the problem.
+
+    A JSON file holding several GOV.UK content items is refused here: read_documents reads them all.
+    """
+    documents = read_documents(path, max_bytes)
+    if len(documents) > 1:
+        raise DocumentError(f"{shown_name(Path(path).name)}: holds {len(documents)} content items, not one",
+                            hint="build it, or read it with read_documents")
+    return documents[0]
+
+
+def read_documents(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document, ...]:
+    """Every document one file holds: one, or for a GOV.UK JSON file, each content item in it.
+
+    Raises DocumentError for the file, or for the first item in it that cannot be read.
+    """
+    documents = []
+    for result in read_each(path, max_bytes):
+        if isinstance(result, DocumentError):
+            raise result
+        documents.append(result)
+    return tuple(documents)
+
+
+def read_each(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | DocumentError, ...]:
+    """Every document one file holds, or for an item of a JSON file that cannot be read, why not.
+
+    The build loads the good items of a file and reports the others; a file that cannot be read
+    at all still raises DocumentError.
+    """
     path = Path(path)
     media_type = media_type_for(path)
     if not path.is_file():
@@ -114,7 +165,11 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Docum
             f"{shown_name(path)}: {size:,} bytes is over the {max_bytes:,}-byte limit",
             hint="raise it with --max-bytes if the file is genuine",
         )
-    return parse_document(data, path.name, media_type, source=str(path))
+    if media_type in ("application/json", "application/jsonl"):
+        from .govuk import parse_items
+
+        return parse_items(data, path.name, source=str(path))
+    return (parse_document(data, path.name, media_type, source=str(path)),)
 
 
 def shown_name(path: str | Path) -> str:
@@ -156,18 +211,23 @@ def parse_document(data: bytes, name: str, media_type: str, source: str | None =
     text = _decode(data, name, media_type)
     content_hash = hashlib.sha256(data).hexdigest()
     if media_type == "text/html":
-        return _html_document(text, name, content_hash, source)
+        return html_document(text, name, content_hash, source)
     if media_type == "text/markdown":
         return _markdown_document(text, name, content_hash, source)
     return _text_document(text, name, content_hash, source)
 
 
 def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Every readable document under the given files and folders, in a stable order."""
+    """Every readable document under the given files and folders, in a stable order.
+
+    A govgraph store found in a folder is passed over: its manifest is JSON, not a document.
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+            stores = {m.parent for m in path.rglob(MANIFEST)}
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES
+                           and not stores.intersection(p.parents))
             yield from (p for p in found if p.is_file() and not p.is_symlink())
         elif path.exists():
             yield path
@@ -248,8 +308,8 @@ def _markdown_document(text: str, name: str, content_hash: str, source: str | No
         text = text[front.end():]
     text = _LABEL_LINE.sub(r"\n\g<0>", text)
     html = MarkdownIt("commonmark").render(text)
-    doc = _html_document(f"<html><body><main>{html}</main></body></html>", name, content_hash,
-                         source, check_truncation=False)
+    doc = html_document(f"<html><body><main>{html}</main></body></html>", name, content_hash,
+                        source, check_truncation=False)
     title = metadata.get("title") or doc.title
     return Document(name=name, media_type="text/markdown", blocks=doc.blocks,
                     content_hash=content_hash, title=title, headings=doc.headings,
@@ -271,8 +331,9 @@ def _front_value(value: object) -> str:
     return str(value)
 
 
-def _html_document(text: str, name: str, content_hash: str, source: str | None,
-                   check_truncation: bool = True) -> Document:
+def html_document(text: str, name: str, content_hash: str, source: str | None,
+                  check_truncation: bool = True) -> Document:
+    """A page's article text, headings and meta tags; a saved GOV.UK speech page also its metadata."""
     if check_truncation and re.search(r"<(html|body)[\s>]", text, re.I) and not re.search(
         r"</(html|body)\s*>", text, re.I
     ):
@@ -280,6 +341,7 @@ def _html_document(text: str, name: str, content_hash: str, source: str | None,
                             "the file looks truncated")
     soup = BeautifulSoup(text, "html.parser")
     metadata = _html_metadata(soup)
+    item = _speech_page_item(soup, metadata)
     page_title = _clean_line(soup.title.get_text()) if soup.title else None
     root = _article_root(soup)
     for tag in root.find_all(_CHROME_TAGS):
@@ -296,7 +358,18 @@ def _html_document(text: str, name: str, content_hash: str, source: str | None,
     title = h1 or page_title
     return Document(name=name, media_type="text/html", blocks=blocks, content_hash=content_hash,
                     title=title, headings=headings, metadata=MappingProxyType(metadata),
-                    source=source)
+                    source=source, item=item)
+
+
+def _speech_page_item(soup: BeautifulSoup, metadata: Mapping[str, str]) -> ContentItem | None:
+    """The metadata block of a speech page saved from GOV.UK, read before the page's chrome goes."""
+    if not any(key.startswith("govuk:") for key in metadata) and "www.gov.uk/government/speeches/" not in str(
+        soup.find("link", rel="canonical") or ""
+    ):
+        return None
+    from .govuk import is_speech_page, page_item
+
+    return page_item(soup) if is_speech_page(soup) else None
 
 
 def _block_text(root: Tag) -> str:

@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .documents import slugify
 from .extract import ConceptFact, Evidence, Extraction
+from .extract.model import FieldEvidence, RecordFact
 from .gaps import GAP_NOTES, extraction_gaps
 from .namespaces import DCTERMS, FOAF, GG, ID, ORG, ORGANISATION_TYPE, RDF, RDFS, SDO, SKOS, XSD
 
@@ -27,6 +28,9 @@ _FORMATS = {
 }
 _DATE_TYPES = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}
 SAFE_IRI = re.compile(r"^https://w3id\.org/govgraph/id/[a-z0-9/._~-]+$")
+_SAFE_PAGE = re.compile(r"^https://www\.gov\.uk/[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$")
+_NOT_READ = ("The text is not in English ({}); it was not read for themes, pressures, departments or "
+             "references.")
 
 
 def document_iri(slug: str) -> URIRef:
@@ -70,12 +74,14 @@ class _Builder:
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.triples.add((s, p, o))
 
-    def fact(self, p: URIRef, o: URIRef | Literal, evidence: Evidence | None,
+    def fact(self, p: URIRef, o: URIRef | Literal, evidence: Evidence | FieldEvidence | None,
              s: URIRef | None = None) -> None:
-        """Add a fact about the speech (or `s`) with a reified statement naming its sentence."""
+        """Add a fact about the speech (or `s`) with a reified statement naming its sentence or field."""
         s = s or self.speech
         self.add(s, p, o)
-        if evidence is not None:
+        if isinstance(evidence, FieldEvidence):
+            self.field_evidence(s, p, o, evidence)
+        elif evidence is not None:
             self.evidence(s, p, o, evidence, f"{s}|{p}|{o}")
 
     def concept(self, p: URIRef, o: URIRef, concept: ConceptFact) -> None:
@@ -86,16 +92,32 @@ class _Builder:
 
     def evidence(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: Evidence, key: str) -> None:
         """A reified statement of (s, p, o) naming the sentence, its IRI minted from `key`."""
+        ev = self.statement(s, p, o, key)
+        self.add(ev, GG.sentence, Literal(evidence.sentence))
+        self.add(ev, GG.charStart, Literal(evidence.start))
+
+    def field_evidence(self, s: URIRef, p: URIRef, o: URIRef | Literal, evidence: FieldEvidence) -> None:
+        """A reified statement of (s, p, o) naming the metadata field it was read from.
+
+        Its gg:sentence is the field's value, so every evidence reads the same way; gg:fieldPath
+        (and the class gg:FieldEvidence) tell it apart from a sentence of the text.
+        """
+        ev = self.statement(s, p, o, f"{s}|{p}|{o}|{evidence.path}")
+        self.add(ev, RDF.type, GG.FieldEvidence)
+        self.add(ev, GG.sentence, Literal(evidence.value))
+        self.add(ev, GG.fieldPath, Literal(evidence.path))
+
+    def statement(self, s: URIRef, p: URIRef, o: URIRef | Literal, key: str) -> URIRef:
+        """The evidence node of (s, p, o) in this document, its IRI minted from `key`."""
         digest = hashlib.sha1(key.encode()).hexdigest()[:16]
         ev = ID[f"evidence/{self.slug}/{digest}"]
         self.add(ev, RDF.type, GG.Evidence)
         self.add(ev, RDF.subject, s)
         self.add(ev, RDF.predicate, p)
         self.add(ev, RDF.object, o)
-        self.add(ev, GG.sentence, Literal(evidence.sentence))
-        self.add(ev, GG.charStart, Literal(evidence.start))
         self.add(ev, GG.sourceDocument, self.doc)
         self.add(self.speech, GG.evidence, ev)
+        return ev
 
 
 def extraction_graph(extraction: Extraction) -> Graph:
@@ -110,7 +132,7 @@ def extraction_triples(extraction: Extraction) -> set[Triple]:
     """The triples of extraction_graph without building an rdflib Graph (the loader's fast path)."""
     document = extraction.document
     slug = document.slug
-    b = _Builder(set(), document_iri(slug), speech_iri(slug), slug)
+    b = _Builder(set(), document_iri(slug), speech_iri(document.speech_slug), slug)
     _document_triples(b, extraction)
     _speech_triples(b, extraction)
     _speaker_triples(b, extraction)
@@ -127,6 +149,8 @@ def extraction_triples(extraction: Extraction) -> set[Triple]:
                 b.add(org, GG.organisationType, ORGANISATION_TYPE[dept.kind])
         b.concept(GG.mentionsDepartment, org, dept)
     _reference_triples(b, extraction)
+    for fact in extraction.record:
+        _record_triples(b, fact)
     return b.triples
 
 
@@ -149,11 +173,14 @@ def _speech_triples(b: _Builder, extraction: Extraction) -> None:
         b.add(b.speech, DCTERMS.date, date_literal(extraction.event.date))
     for gap in extraction_gaps(extraction):  # what the document did not yield, said on the speech
         b.add(b.speech, SKOS.editorialNote, Literal(GAP_NOTES[gap], lang="en"))
+    if not extraction.text_read:
+        language = extraction.document.metadata.get("locale", "another language")
+        b.add(b.speech, SKOS.editorialNote, Literal(_NOT_READ.format(language), lang="en"))
 
 
 def _speaker_triples(b: _Builder, extraction: Extraction) -> None:
     for speaker in extraction.speakers:
-        person = person_iri(speaker.name)
+        person = ID[f"person/{slugify(speaker.key)}"] if speaker.key else person_iri(speaker.name)
         b.add(person, RDF.type, GG.Speaker)
         b.add(person, FOAF.name, Literal(speaker.name))
         b.add(person, RDFS.label, Literal(speaker.name))
@@ -166,7 +193,7 @@ def _speaker_triples(b: _Builder, extraction: Extraction) -> None:
             if not speaker.organisation_key:
                 _new_organisation(b, org, speaker.organisation, GG.Organisation)
         role_slug = slugify(speaker.role or "member")
-        membership = ID[f"membership/{slugify(speaker.name)}/{role_slug}/"
+        membership = ID[f"membership/{person.rsplit('/', 1)[-1]}/{role_slug}/"
                         f"{org.rsplit('/', 1)[-1] if org else 'unknown'}"]
         b.add(membership, RDF.type, GG.Membership)
         b.add(membership, ORG.member, person)
@@ -179,7 +206,9 @@ def _speaker_triples(b: _Builder, extraction: Extraction) -> None:
             b.add(membership, ORG.role, role)
         if org is not None:
             b.add(membership, ORG.organization, org)
-        b.fact(GG.speakerRole, membership, speaker.evidence)
+        if speaker.date:  # the membership held on the day of the speech (from the metadata)
+            b.add(membership, GG.heldOn, date_literal(speaker.date))
+        b.fact(GG.speakerRole, membership, speaker.role_evidence or speaker.evidence)
 
 
 def _new_organisation(b: _Builder, org: URIRef, name: str, kind: URIRef) -> None:
@@ -209,6 +238,54 @@ def _event_triples(b: _Builder, extraction: Extraction) -> None:
         b.add(host, GG.hosted, node)
     if event.format:
         b.add(node, GG.eventFormat, _FORMATS[event.format])
+
+
+def _record_triples(b: _Builder, fact: RecordFact) -> None:
+    """One metadata fact about the speech, with the field it came from as its evidence."""
+    evidence = fact.evidence
+    if fact.kind == "organisation":
+        org = ID[f"organisation/{slugify(fact.key or fact.value)}"]
+        if not fact.known:  # a GOV.UK organisation the gazetteer lacks is kept, as the item names it
+            _new_organisation(b, org, fact.value, GG.Department)
+            if fact.key:
+                b.add(org, FOAF.homepage, URIRef(f"https://www.gov.uk/government/organisations/{fact.key}"))
+        b.fact(GG.fromOrganisation, org, evidence)
+    elif fact.kind == "speech-type":
+        b.fact(GG.speechType, ID[f"speech-type/{fact.key}"], evidence)
+    elif fact.kind in _RECORD_NODES:
+        predicate, folder, kind, name = _RECORD_NODES[fact.kind]
+        node = ID[f"{folder}/{slugify(fact.key or fact.value)}"]
+        b.add(node, RDF.type, kind)
+        b.add(node, RDFS.label, Literal(fact.value))
+        b.add(node, name, Literal(fact.value))
+        b.fact(predicate, node, evidence)
+    elif fact.kind == "page":
+        if _SAFE_PAGE.match(fact.value):
+            b.fact(FOAF.page, URIRef(fact.value), evidence)
+    elif fact.kind in _RECORD_LITERALS:
+        predicate, literal = _RECORD_LITERALS[fact.kind]
+        b.fact(predicate, literal(fact.value), evidence)
+
+
+def _time_literal(value: str) -> Literal:
+    """A timestamp as given (xsd:dateTime), or a day (xsd:date) where that is all a page shows."""
+    return date_literal(value) if len(value) == 10 else Literal(value, datatype=XSD.dateTime)
+
+
+_RECORD_NODES = {  # kind -> (property, IRI folder, class, naming property) of a node the fact points to
+    "government": (GG.underGovernment, "government", GG.PoliticalPeriod, SKOS.prefLabel),
+    "topical-event": (GG.topicalEvent, "event", GG.Event, DCTERMS.title),
+}
+_RECORD_LITERALS = {
+    "date": (DCTERMS.date, date_literal),
+    "location": (GG.location, Literal),
+    "language": (DCTERMS.language, Literal),
+    "issued": (DCTERMS.issued, _time_literal),
+    "modified": (DCTERMS.modified, _time_literal),
+    "withdrawn": (GG.withdrawn, lambda value: Literal(value == "true")),
+    "withdrawn-on": (GG.withdrawnOn, date_literal),
+    "withdrawal-explanation": (GG.withdrawalExplanation, Literal),
+}
 
 
 def _reference_triples(b: _Builder, extraction: Extraction) -> None:

@@ -1,10 +1,11 @@
-"""The facts one document yields, each with the sentence it came from, and their JSON shape."""
+"""The facts one document yields, each with the sentence or metadata field it came from; their JSON shape."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
 from ..documents import Document
+from ..govuk import Field as FieldEvidence  # a metadata field and its value: the evidence of a fact
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,27 @@ class SpeakerFact:
     role: str | None
     organisation: str | None
     organisation_key: str | None
-    evidence: Evidence
+    evidence: Evidence | FieldEvidence
+    key: str | None = None  # a stable key the source gives the person (a GOV.UK people slug)
+    role_evidence: FieldEvidence | None = None  # where the role was read, when not with the name
+    date: str | None = None  # the day the role is known to have been held (the speech's, from metadata)
+
+
+@dataclass(frozen=True)
+class RecordFact:
+    """A fact about the speech read from a metadata field, not from the text.
+
+    `kind` says what it is (organisation, speech-type, government, topical-event, location,
+    language, issued, modified, withdrawn, withdrawn-on, withdrawal-explanation, page); `value` is
+    its value or label and `key` its stable key where it has one (an organisation's gazetteer key,
+    a government's slug); `known` whether the key is the gazetteer's.
+    """
+
+    kind: str
+    value: str
+    evidence: FieldEvidence
+    key: str | None = None
+    known: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +97,8 @@ class Extraction:
     pressures: tuple[ConceptFact, ...]
     departments: tuple[ConceptFact, ...]
     related_speeches: tuple[ReferenceFact, ...]
+    record: tuple[RecordFact, ...] = ()  # facts from the document's metadata fields (GOV.UK items)
+    text_read: bool = True  # False when the body was not run through the (English) extractor
 
     def to_json(self) -> dict[str, object]:
         """The documented JSON shape of `govgraph extract --format json`."""
@@ -98,4 +121,13 @@ class Extraction:
                 {"speaker": r.speaker, "title": r.title, "kind": r.kind}
                 for r in self.related_speeches
             ],
+        } | self._record_json()
+
+    def _record_json(self) -> dict[str, object]:
+        """The metadata facts, for documents that have them (other documents' JSON is unchanged)."""
+        if not self.record:
+            return {}
+        return {
+            "metadata": [{"kind": r.kind, "value": r.value, "field": r.evidence.path} for r in self.record],
+            "text_read": self.text_read,
         }
