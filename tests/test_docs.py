@@ -80,16 +80,13 @@ def test_every_concept_organisation_and_shape_is_documented(docs):
     for name in ("themes.ttl", "pressures.ttl"):
         graph = Graph().parse(resource_dir("ontology") / name)
         concepts = {_tail(c) for c in graph.subjects(RDF.type, SKOS.Concept)}
-        assert concepts and concepts <= vocabularies, sorted(concepts - vocabularies)[
-            :5
-        ]
+        assert concepts and concepts <= vocabularies, sorted(concepts - vocabularies)[:5]
     gazetteer_page = (docs / "gazetteer.html").read_text(encoding="utf-8")
     gazetteer = Graph().parse(resource_dir("ontology") / "organisations.ttl")
     organisations = {
         _tail(s)
         for s in gazetteer.subjects(SKOS.prefLabel, None)
-        if (s, RDF.type, SKOS.Concept) not in gazetteer
-        and (s, RDF.type, SKOS.ConceptScheme) not in gazetteer
+        if (s, RDF.type, SKOS.Concept) not in gazetteer and (s, RDF.type, SKOS.ConceptScheme) not in gazetteer
     }
     assert len(organisations) > 100 and organisations <= _parsed(gazetteer_page).ids
     assert f"<p>{len(organisations)} organisations.</p>" in gazetteer_page
@@ -98,10 +95,7 @@ def test_every_concept_organisation_and_shape_is_documented(docs):
     shapes_page = (docs / "shapes.html").read_text(encoding="utf-8")
     assert shape_ids and shape_ids <= _parsed(shapes_page).ids
     for message in shapes.objects(None, SH.message):
-        assert (
-            str(message).replace("'", "&#x27;") in shapes_page
-            or str(message) in shapes_page
-        )
+        assert str(message).replace("'", "&#x27;") in shapes_page or str(message) in shapes_page
 
 
 def test_the_pages_load_nothing_from_elsewhere_and_link_each_other(docs):
@@ -117,14 +111,9 @@ def test_the_docs_command_runs_with_no_network(tmp_path):
     unshare = shutil.which("unshare")
     if (
         unshare is None
-        or subprocess.run(
-            [unshare, "-n", "true"], check=False, capture_output=True
-        ).returncode
-        != 0
+        or subprocess.run([unshare, "-n", "true"], check=False, capture_output=True).returncode != 0
     ):
-        pytest.skip(
-            "cannot start a process without a network here (unshare -n needs root)"
-        )
+        pytest.skip("cannot start a process without a network here (unshare -n needs root)")
     out = tmp_path / "docs"
     command = [unshare, "-n", sys.executable, "-m", "govgraph", "docs", "-o", str(out)]
     result = subprocess.run(
@@ -149,21 +138,15 @@ def test_the_docs_command_reports_an_unwritable_folder(tmp_path):
 def test_serve_shows_the_docs_at_ontology(root):
     status, headers, body = fetch(f"{root}/ontology", headers={"Accept": "text/html"})
     page = body.decode()
-    assert (
-        status == 200 and "pyLODE/release/3.3" in page and headers["Vary"] == "Accept"
-    )
+    assert status == 200 and "pyLODE/release/3.3" in page and headers["Vary"] == "Accept"
     assert ontology_terms() <= _parsed(page).ids
     assert 'href="/ontology/vocabularies.html"' in page
     status, _, body = fetch(f"{root}/ontology/vocabularies.html")
-    assert (
-        status == 200 and 'href="/id/theme/' in body.decode()
-    )  # concepts link to their pages
+    assert status == 200 and 'href="/id/theme/' in body.decode()  # concepts link to their pages
     for name in PAGE_FILES:
         assert fetch(f"{root}/ontology/{name}")[0] == 200, name
     assert fetch(f"{root}/ontology/secrets.txt")[0] == 404
-    status, headers, body = fetch(
-        f"{root}/ontology", headers={"Accept": "application/n-triples"}
-    )
+    status, headers, body = fetch(f"{root}/ontology", headers={"Accept": "application/n-triples"})
     assert status == 200 and headers["Content-Type"] == "application/n-triples"
     assert re.search(
         rb"<https://w3id.org/govgraph/ontology#Speech> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>",

@@ -3,6 +3,7 @@ PNG files are opened with Pillow and SVG files parsed as XML."""
 
 from __future__ import annotations
 
+import html
 import io
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -20,6 +21,12 @@ from govgraph.cli import cli
 from govgraph.errors import QueryError
 from govgraph.plot import CHARTS, ChartTable, chart_table, plot, plot_chart
 from govgraph.results import QueryResult
+
+from .chromium import CHROMIUM, Chromium
+from .served import (
+    fetch,
+    served_root,  # noqa: F401 (the `root` fixture)
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -146,3 +153,36 @@ def test_the_plot_command(demo_store, tmp_path):
         1000,
         600,
     )
+
+
+def test_serve_shows_the_charts(root, tmp_path):
+    status, headers, body = fetch(f"{root}/charts")
+    page = body.decode()
+    assert status == 200 and "Content-Security-Policy" in headers
+    assert page.count("<img ") == len(CHARTS)
+    for chart, (title, *_rest) in CHARTS.items():
+        assert f'src="/charts/{chart}.svg"' in page and html.escape(title) in page
+    status, headers, body = fetch(f"{root}/charts/departments-by-pressure.svg")
+    assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+    root_element = ET.fromstring(body)
+    assert root_element.tag == f"{SVG}svg" and "Cabinet Office" in "".join(root_element.itertext())
+    status, headers, body = fetch(f"{root}/charts/themes-by-year.png")
+    assert status == 200 and headers["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(body)).size == (1000, 600)
+    assert fetch(f"{root}/charts/pie.svg")[0] == 404 and fetch(f"{root}/charts/themes-by-year.gif")[0] == 404
+
+
+def test_the_charts_page_draws_in_chromium(root, tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (Debian's chromium; `make test` installs it as root)")
+    browser = Chromium(tmp_path / "profile")
+    try:
+        page = browser.open(f"{root}/charts")
+        page.wait_for(
+            "document.images.length > 0 && [...document.images].every(i => i.complete && i.naturalWidth > 0)",
+            timeout=60,
+        )
+        assert page.evaluate("document.images.length") == len(CHARTS)
+        assert not [line for line in page.console() if "Content Security Policy" in line]
+    finally:
+        browser.close()

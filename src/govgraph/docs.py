@@ -73,11 +73,7 @@ def _anchor(iri: URIRef) -> str:
 
 def _ref(iri: URIRef, graph: Graph, served: bool) -> str:
     """A link to a resource: its served page when served, else its anchor in these pages."""
-    label = (
-        _text(graph, iri, SKOS.prefLabel)
-        or _text(graph, iri, RDFS.label)
-        or html.escape(str(iri))
-    )
+    label = _text(graph, iri, SKOS.prefLabel) or _text(graph, iri, RDFS.label) or html.escape(str(iri))
     href = (local_href(str(iri)) if served else None) or f"#{_anchor(iri)}"
     return f'<a href="{html.escape(href)}">{label}</a>'
 
@@ -118,23 +114,14 @@ def _concept(graph: Graph, concept: URIRef, served: bool) -> str:
         rows.append(
             (
                 label,
-                ", ".join(
-                    _ref(o, graph, served)
-                    for o in sorted(graph.objects(concept, predicate))
-                ),
+                ", ".join(_ref(o, graph, served) for o in sorted(graph.objects(concept, predicate))),
             )
         )
     return _entry(graph, concept, served, rows)
 
 
-def _entry(
-    graph: Graph, subject: URIRef, served: bool, rows: Iterable[tuple[str, str]]
-) -> str:
-    title = (
-        _text(graph, subject, SKOS.prefLabel)
-        or _text(graph, subject, RDFS.label)
-        or _anchor(subject)
-    )
+def _entry(graph: Graph, subject: URIRef, served: bool, rows: Iterable[tuple[str, str]]) -> str:
+    title = _text(graph, subject, SKOS.prefLabel) or _text(graph, subject, RDFS.label) or _anchor(subject)
     href = local_href(str(subject)) if served else None
     iri = (
         f'<a href="{html.escape(href)}">{html.escape(str(subject))}</a>'
@@ -155,8 +142,7 @@ def gazetteer_page(served: bool = False) -> str:
         {
             s
             for s in graph.subjects(SKOS.prefLabel, None)
-            if (s, RDF.type, SKOS.ConceptScheme) not in graph
-            and (s, RDF.type, SKOS.Concept) not in graph
+            if (s, RDF.type, SKOS.ConceptScheme) not in graph and (s, RDF.type, SKOS.Concept) not in graph
         },
         key=lambda s: _text(graph, s, SKOS.prefLabel),
     )
@@ -169,8 +155,7 @@ def gazetteer_page(served: bool = False) -> str:
                 (
                     "kind",
                     ", ".join(
-                        html.escape(str(t).rsplit("#", 1)[-1])
-                        for t in sorted(graph.objects(s, RDF.type))
+                        html.escape(str(t).rsplit("#", 1)[-1]) for t in sorted(graph.objects(s, RDF.type))
                     ),
                 ),
                 ("also written", ", ".join(_all(graph, s, SKOS.altLabel))),
@@ -203,9 +188,7 @@ def shapes_page(served: bool = False) -> str:
                 f"<td><code>{_value(graph.value(prop, SH.path))}</code></td>"
                 f"<td>{constraints}</td><td>{_text(graph, prop, SH.message)}</td></tr>"
             )
-        targets = ", ".join(
-            _value(o) for o in sorted(graph.objects(shape, SH.targetClass))
-        )
+        targets = ", ".join(_value(o) for o in sorted(graph.objects(shape, SH.targetClass)))
         table = (
             "<table><tr><th>name</th><th>path</th><th>constraints</th><th>message</th></tr>"
             f"{''.join(sorted(properties))}</table>"
@@ -218,9 +201,7 @@ def shapes_page(served: bool = False) -> str:
             f"{table}"
             "</section>"
         )
-    return page(
-        "SHACL shapes", f"<h1>SHACL shapes</h1>{_nav(served)}{''.join(entries)}", served
-    )
+    return page("SHACL shapes", f"<h1>SHACL shapes</h1>{_nav(served)}{''.join(entries)}", served)
 
 
 def _value(term: object) -> str:
@@ -237,10 +218,7 @@ def _nav(served: bool) -> str:
     base = "/ontology/" if served else ""
     return (
         "<p>"
-        + " · ".join(
-            f'<a href="{base}{name}">{html.escape(title)}</a>'
-            for name, title in PAGES.items()
-        )
+        + " · ".join(f'<a href="{base}{name}">{html.escape(title)}</a>' for name, title in PAGES.items())
         + "</p>"
     )
 

@@ -42,9 +42,7 @@ RDF_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 ROW_LIMIT = 2000  # facts a page lists in each direction; the RDF holds them all
-_PREFIXES = "".join(
-    f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items()
-)
+_PREFIXES = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in PREFIXES.items())
 _LABEL = "skos:prefLabel|rdfs:label|foaf:name|dcterms:title"
 
 OUTGOING = f"""{_PREFIXES}SELECT DISTINCT ?p ?o ?label ?sentence ?document WHERE {{
@@ -120,9 +118,7 @@ def entity_rdf(store: Any, union: bool, iri: str, media_type: str) -> bytes:
     if not triples:
         raise NotFoundError(f"nothing is known about {iri}")
     # id: would need its slashes escaped in every name (id:speech\/x); full IRIs read better
-    prefixes = {
-        name: str(namespace) for name, namespace in PREFIXES.items() if name != "id"
-    }
+    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items() if name != "id"}
     rdf_format = RDF_FORMATS[media_type]
     if rdf_format == ox.RdfFormat.N_TRIPLES:
         return ox.serialize(triples, format=rdf_format)
@@ -146,18 +142,13 @@ def entity_html(store: Any, union: bool, iri: str) -> str:
     ]
     if str(GG.Speech) in kinds:
         sections.insert(1, _related_section(_select(store, union, RELATED, iri)))
-    if str(FOAF.Person) in kinds or any(
-        f.predicate == str(GG.deliveredBy) for f in incoming
-    ):
+    if str(FOAF.Person) in kinds or any(f.predicate == str(GG.deliveredBy) for f in incoming):
         sections.insert(1, _speeches_section(_select(store, union, SPEECHES, iri)))
     kind = ", ".join(_link(k, short_name(k)) for k in kinds) or "resource"
-    formats = " · ".join(
-        f'<a href="?format={name}">{name}</a>' for name in ("ttl", "nt", "jsonld")
-    )
+    formats = " · ".join(f'<a href="?format={name}">{name}</a>' for name in ("ttl", "nt", "jsonld"))
     body = (
         f"<h1>{html.escape(label)}</h1>"
-        f'<p class="kind">{kind} · <code>{html.escape(iri)}</code> · {formats}</p>'
-        + "".join(sections)
+        f'<p class="kind">{kind} · <code>{html.escape(iri)}</code> · {formats}</p>' + "".join(sections)
     )
     return page(label, body)
 
@@ -190,11 +181,7 @@ def _facts_table(title: str, facts: list[Fact], column: str) -> str:
     for fact in facts:
         evidence = "".join(
             f"<blockquote>{html.escape(sentence)}"
-            + (
-                f" <cite>{_link(document, short_name(document))}</cite>"
-                if document
-                else ""
-            )
+            + (f" <cite>{_link(document, short_name(document))}</cite>" if document else "")
             + "</blockquote>"
             for sentence, document in sorted(fact.evidence)
         )
@@ -202,11 +189,7 @@ def _facts_table(title: str, facts: list[Fact], column: str) -> str:
             f'<tr><td class="p">{_link(fact.predicate, short_name(fact.predicate))}</td>'
             f"<td>{_term(fact.other, fact.label)}{evidence}</td></tr>"
         )
-    note = (
-        f"<p>the first {ROW_LIMIT:,} shown; the RDF has all</p>"
-        if len(facts) >= ROW_LIMIT
-        else ""
-    )
+    note = f"<p>the first {ROW_LIMIT:,} shown; the RDF has all</p>" if len(facts) >= ROW_LIMIT else ""
     return (
         f"<h2>{title}</h2><table><tr><th>property</th><th>{column} and evidence</th></tr>"
         f"{''.join(rows)}</table>{note}"
@@ -266,11 +249,7 @@ def year_bars(counts: Counter[str]) -> str:
         bars.append(
             f'<rect x="{x}" y="{95 - h}" width="{bar}" height="{h}"><title>{year}: {n}</title></rect>'
             f'<text x="{x + bar / 2}" y="112" text-anchor="middle">{year}</text>'
-            + (
-                f'<text x="{x + bar / 2}" y="{90 - h}" text-anchor="middle">{n}</text>'
-                if n
-                else ""
-            )
+            + (f'<text x="{x + bar / 2}" y="{90 - h}" text-anchor="middle">{n}</text>' if n else "")
         )
     return (
         f'<svg class="years" role="img" aria-label="speeches by year" width="{width}" height="{height}" '
@@ -321,7 +300,7 @@ nav a{margin-right:1em}"""
 def page(title: str, body: str, served: bool = True) -> str:
     """A page: no script, styles inline; served, it links to the editor and the ontology."""
     nav = (
-        '<nav><a href="/">SPARQL</a><a href="/ontology">ontology</a></nav>'
+        '<nav><a href="/">SPARQL</a><a href="/charts">charts</a><a href="/ontology">ontology</a></nav>'
         if served
         else ""
     )
@@ -330,6 +309,19 @@ def page(title: str, body: str, served: bool = True) -> str:
         f'</title><link rel="icon" href="data:,"><style>{PAGE_STYLE}</style></head>'
         f"<body>{nav}{body}</body></html>"
     )
+
+
+def charts_page(titles: dict[str, str]) -> str:
+    """The served charts (`govgraph plot`'s) by name and title: each an SVG the endpoint draws."""
+    figures = []
+    for name, title in titles.items():
+        name, title = html.escape(name), html.escape(title)
+        figures.append(
+            f'<figure id="{name}"><img src="/charts/{name}.svg" alt="{title}" width="1000" height="600">'
+            f'<figcaption>{title} · <a href="/charts/{name}.png">PNG</a> · <code>govgraph plot {name}</code>'
+            "</figcaption></figure>"
+        )
+    return page("charts", f"<h1>Charts</h1>{''.join(figures)}")
 
 
 # ---------------------------------------------------------------------------
@@ -357,12 +349,7 @@ def ontology_html() -> str:
     """The ontology as a page: each class and property with its label, comment, domain, range and
     alignments, at an anchor named by its local name (so `/ontology#Speech` finds the term)."""
     graph = ontology_graph()
-    header = (
-        graph.value(
-            URIRef(ONTOLOGY.rstrip("#")), URIRef("http://purl.org/dc/terms/title")
-        )
-        or "govgraph"
-    )
+    header = graph.value(URIRef(ONTOLOGY.rstrip("#")), URIRef("http://purl.org/dc/terms/title")) or "govgraph"
     return page(
         f"{header} ontology",
         f"<h1>{html.escape(str(header))}</h1>{ontology_sections()}",
@@ -383,12 +370,7 @@ def ontology_sections(only: set[str] | None = None) -> str:
         ("Annotation properties", (OWL.AnnotationProperty,)),
     ):
         terms = sorted(
-            {
-                t
-                for kind in kinds
-                for t in graph.subjects(RDF.type, kind)
-                if str(t).startswith(ONTOLOGY)
-            }
+            {t for kind in kinds for t in graph.subjects(RDF.type, kind) if str(t).startswith(ONTOLOGY)}
         )
         entries = []
         for term in terms:

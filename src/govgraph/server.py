@@ -39,7 +39,16 @@ from .docs import docs_page
 from .errors import NotFoundError, QueryError, StoreError
 from .front import CONTENT_SECURITY_POLICY, front_page, static_file
 from .namespaces import PREFIXES
-from .pages import PAGE_TYPES, entity_html, entity_iri, entity_rdf, ontology_html, ontology_rdf
+from .pages import (
+    PAGE_TYPES,
+    charts_page,
+    entity_html,
+    entity_iri,
+    entity_rdf,
+    ontology_html,
+    ontology_rdf,
+)
+from .plot import CHARTS, chart_table, plot_chart
 from .queries import with_prefixes
 from .sparql_syntax import check_query, tokens
 from .store import EmbeddedStore
@@ -93,6 +102,7 @@ GRAPH_ALIASES = {
     "application/json": "application/ld+json",
     "application/x-json+ld": "application/ld+json",
 }
+CHART_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 SPARQL_PATHS = ("/sparql", "/query")  # with or without a trailing slash
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 DATASET_PARAMETERS = {"default-graph-uri": "default_graphs", "named-graph-uri": "named_graphs"}  # -> QueryJob
@@ -175,6 +185,14 @@ class PageJob:
     media_type: str
 
 
+@dataclass(frozen=True)
+class ChartJob:
+    """A chart of the store (`govgraph.plot`) as a worker draws it, SVG or PNG."""
+
+    chart: str
+    fmt: str
+
+
 def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
     """Answer queries from the pipe until it closes; move to the new generation when a build
     published one (the old one stays readable until this worker lets go of it)."""
@@ -192,6 +210,8 @@ def _worker_main(path: str, conn: Connection, max_memory: int) -> None:
                 store = EmbeddedStore(path, read_only=True)
             if isinstance(job, PageJob):
                 answer_page(store.engine, job, conn, store.union)
+            elif isinstance(job, ChartJob):
+                answer_chart(store, job, conn)
             else:
                 answer(store.engine, job, conn, store.union)
         except NotFoundError as exc:
@@ -253,6 +273,17 @@ def answer_page(store: Any, job: PageJob, conn: Connection, union: bool) -> None
         body = entity_rdf(store, union, job.iri, job.media_type)
     output = _PipeWriter(conn, job.media_type)
     output.write(body)
+    output.close()
+
+
+def answer_chart(store: EmbeddedStore, job: ChartJob, conn: Connection) -> None:
+    """A chart of the store, drawn with matplotlib (imported on the first chart a worker draws)."""
+    try:
+        table = chart_table(store, job.chart)
+    except QueryError as exc:
+        raise NotFoundError(str(exc)) from None
+    output = _PipeWriter(conn, CHART_TYPES[job.fmt])
+    output.write(plot_chart(table, job.fmt))
     output.close()
 
 
@@ -416,7 +447,7 @@ class QueryWorkers:
         child.close()
         return process, parent
 
-    def run(self, job: QueryJob | PageJob) -> Reply:
+    def run(self, job: QueryJob | PageJob | ChartJob) -> Reply:
         """The answer to one query (`job.page`: the form's HTML); its body streams from the worker,
         which goes back to the pool when the body has been read, or is replaced if it is abandoned."""
         try:
@@ -538,6 +569,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, f"{static[1]}; charset=utf-8", static[0], {"Cache-Control": "max-age=3600"})
         elif url.path.startswith(("/id/", "/ontology/")) or url.path == "/ontology":
             self._linked_data(url)
+        elif url.path.rstrip("/") == "/charts":
+            page = charts_page({name: title for name, (title, *_rest) in CHARTS.items()})
+            headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY}
+            self._send(200, "text/html; charset=utf-8", page.encode("utf-8"), headers)
+        elif url.path.startswith("/charts/"):
+            name, _, fmt = url.path.removeprefix("/charts/").rpartition(".")
+            if name not in CHARTS or fmt not in CHART_TYPES:
+                raise _Refused(404, f"no such chart; see /charts ({', '.join(CHARTS)}, .svg or .png)")
+            self._respond(self.server.workers.run(ChartJob(name, fmt)))
         elif path == "/health":
             self._send(200, "text/plain", b"ok")
         elif path is None:
