@@ -23,7 +23,7 @@ from .vocab import resource_dir
 
 PAGES = {  # file name -> title, for the index and the links between the pages
     "ontology.html": "The govgraph ontology (classes and properties)",
-    "vocabularies.html": "Themes and pressures (SKOS concept schemes)",
+    "vocabularies.html": "Themes, pressures and speech types (SKOS concept schemes)",
     "gazetteer.html": "The organisations gazetteer",
     "shapes.html": "SHACL shapes (what a valid graph holds)",
 }
@@ -42,7 +42,13 @@ def ontology_docs() -> str:
             "the ontology documentation needs pyLODE",
             hint="pip install 'govgraph[docs]' (pylode 3.3.x)",
         ) from None
-    return OntPub(ontology=str(resource_dir("ontology") / "govgraph.ttl")).make_html()
+    graph = _graph("govgraph.ttl")
+    # a concept scheme in the file (the speech types) would be taken for the ontology, its label for
+    # the page's title: the schemes and their concepts are documented on the vocabularies page
+    for kind in (SKOS.ConceptScheme, SKOS.Concept):
+        for subject in list(graph.subjects(RDF.type, kind)):
+            graph.remove((subject, None, None))
+    return OntPub(ontology=graph).make_html()
 
 
 @cache
@@ -79,9 +85,10 @@ def _ref(iri: URIRef, graph: Graph, served: bool) -> str:
 
 
 def vocabularies_page(served: bool = False) -> str:
-    """Every concept of the themes and pressures schemes: labels, definition, broader, narrower."""
+    """Every concept of the SKOS schemes (themes, pressures, speech types): labels, definition,
+    broader, narrower."""
     sections = []
-    for name in ("themes.ttl", "pressures.ttl"):
+    for name in ("themes.ttl", "pressures.ttl", "govgraph.ttl"):
         graph = _graph(name)
         for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
             concepts = sorted(
@@ -96,8 +103,8 @@ def vocabularies_page(served: bool = False) -> str:
                 f"<p>{len(concepts)} concepts.</p>{entries}"
             )
     return page(
-        "Themes and pressures",
-        f"<h1>Themes and pressures</h1>{_nav(served)}{''.join(sections)}",
+        "SKOS concept schemes",
+        f"<h1>Themes, pressures and speech types</h1>{_nav(served)}{''.join(sections)}",
         served,
     )
 
