@@ -149,6 +149,8 @@ def test_the_page_works_in_chromium_with_the_network_off(browser, root, demo_sto
 
     _run(page, SPEECHES)  # no PREFIX line: the endpoint declares gg:
     assert page.evaluate(ROWS) == 15
+    links = page.evaluate("[...document.querySelectorAll('.yasr tbody a')].map(a => a.href)")
+    assert len(links) == 15 and all(link.startswith(f"{root}/id/speech/") for link in links), links[:3]
     assert "15 results" in page.evaluate(RESPONSE)
 
     _run(page, "SELECT * WHERE { ?s ?p }")

@@ -21,6 +21,25 @@
   });
   window.govgraphYasgui = yasgui;
 
+  // IRIs of this graph open their pages here (/id/..., /ontology#...), not at w3id.org
+  var local = [
+    ["https://w3id.org/govgraph/id/", "/id/"],
+    ["https://w3id.org/govgraph/ontology#", "/ontology#"],
+  ];
+  function localise(root) {
+    root.querySelectorAll("a[href^='https://w3id.org/govgraph/']").forEach(function (link) {
+      local.forEach(function (pair) {
+        if (link.getAttribute("href").indexOf(pair[0]) === 0) {
+          link.setAttribute("href", pair[1] + link.getAttribute("href").slice(pair[0].length));
+          link.removeAttribute("target");
+        }
+      });
+    });
+  }
+  new MutationObserver(function () {
+    localise(document.getElementById("yasgui"));
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+
   var select = document.getElementById("examples");
   var help = document.getElementById("example-help");
   config.examples.forEach(function (example, index) {
