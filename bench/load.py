@@ -85,6 +85,7 @@ class Tally:
     examples: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     runaway_seconds: list[float] = field(default_factory=list)
+    retried: int = 0  # queries the server shed with 503 and the client sent again
 
     def fail(self, reason: str, detail: str) -> None:
         """Count a failure by reason, keeping a few examples to print."""
@@ -99,6 +100,7 @@ class Tally:
         self.failures.update(other.failures)
         self.examples.extend(other.examples[: max(0, 5 - len(self.examples))])
         self.latencies.extend(other.latencies)
+        self.retried += other.retried
         self.runaway_seconds.extend(other.runaway_seconds)
 
 
@@ -325,6 +327,9 @@ def check(request: Request, status: int, media: str, body: bytes,
         tally.fail("wrong answer", f"{request.label} ({request.accept}): differs from the idle answer")
 
 
+SHED_RETRIES = (0.25, 0.5, 1.0, 2.0)  # pauses before sending a shed query again, as a polite client does
+
+
 def client(base: str, schedule: Schedule, deadline: float, answers: Mapping[tuple[str, str], bytes],
            tally: Tally) -> None:
     """Send requests one after another until the deadline, checking every answer."""
@@ -334,6 +339,13 @@ def client(base: str, schedule: Schedule, deadline: float, answers: Mapping[tupl
         started = time.monotonic()
         try:
             status, media, body = send(base, request)
+            for wait in SHED_RETRIES if request.expect == 200 else ():
+                if status != 503:  # "all query workers are busy; retry shortly": a client waits and retries
+                    break
+                tally.statuses[(request.kind, 503)] += 1
+                tally.retried += 1
+                time.sleep(wait)
+                status, media, body = send(base, request)
         except (OSError, http.client.HTTPException) as exc:
             tally.fail("connection error", f"{request.label}: {type(exc).__name__}: {exc}")
             continue
@@ -431,6 +443,7 @@ def format_report(report: LoadReport) -> str:
     runaway = f"median {statistics.median(tally.runaway_seconds):.2f} s" if tally.runaway_seconds else "-"
     lines += [
         f"  requests served      {report.served:,} ({report.served / report.seconds:,.1f} req/s)",
+        f"  shed and retried     {report.tally.retried:,} (503 'retry shortly', sent again after a pause)",
         f"  failed               {report.failed:,} ({failures})",
         f"  query latency        p50 {_ms(percentile(lat, 0.50))}, p95 {_ms(percentile(lat, 0.95))}, "
         f"p99 {_ms(percentile(lat, 0.99))}, max {_ms(max(lat, default=0.0))} ({len(lat):,} queries)",
