@@ -178,3 +178,13 @@ def test_build_prints_control_characters_in_file_names_escaped(tmp_path: Path):
     lines = result.output.splitlines()
     assert any("bad\\nname\\x1b[31m.txt" in line and "empty" in line for line in lines)
     assert any("has the same name as" in line and "talk\\x1b.txt" in line for line in lines)
+
+
+def test_a_line_break_separates_words_and_a_related_list_goes_with_its_heading():
+    page = ("<html><body><main><h1>Speech</h1><p>Ottawa, Ontario<br>November 5, 2024</p>"
+            "<p>Good morning, this is the speech text for everyone.</p><h2>Related content</h2>"
+            "<ul><li><a href='/x'>Another speech by Alan Smithe</a></li></ul><p>Final words.</p></main></body></html>")
+    blocks = parse_document(page.encode(), "t.html", "text/html").blocks
+    assert "Ottawa, Ontario November 5, 2024" in blocks
+    assert not any("Smithe" in block or "Related" in block for block in blocks)
+    assert blocks[-1] == "Final words."

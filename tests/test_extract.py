@@ -937,6 +937,14 @@ def test_a_govuk_speech_page_names_its_speaker_in_its_from_list():
     assert [s[0] for s in _speakers(html, "t.html", "text/html")] == ["Jo Blogg"]
 
 
+def test_a_govuk_pages_related_links_name_no_speaker():
+    html = ("<html><body><main><h1>Making services work</h1><dl><dt>From:</dt><dd><a href='/p'>The Rt Hon Jo "
+            "Blogg MP</a></dd></dl><div><p>Good morning. Public services should be simple for everyone.</p></div>"
+            "<h2>Related content</h2><ul><li><a href='/x'>Another speech by Alan Smithe</a></li></ul>"
+            "</main></body></html>")
+    assert [s[0] for s in _speakers(html, "t.html", "text/html")] == ["Jo Blogg"]
+
+
 def test_what_a_related_heading_lists_names_no_speaker():
     text = ("Making services work\n\nGood morning. Public services should be simple for everyone.\n\n"
             "More from this minister\n\nAnother speech by Alan Smithe\n\nA talk by Bo Lind")

@@ -276,6 +276,17 @@ def _clean_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _drop_link_lists(root: Tag) -> None:
+    """A "Related content" or "Most read" heading and the list of links under it: other pages, not this one."""
+    for heading in root.find_all(["h2", "h3", "h4", "h5", "h6", "p", "strong"]):
+        if heading.decomposed or not _CHROME_LINES.match(_clean_line(heading.get_text(" "))):
+            continue
+        listed = heading.find_next_sibling()
+        if isinstance(listed, Tag) and listed.name in ("ul", "ol", "div", "section", "nav"):
+            listed.decompose()
+        heading.decompose()
+
+
 def _keep_blocks(lines: Iterable[str]) -> tuple[str, ...]:
     """Drop empty lines and the stock chrome phrases that survive in plain text."""
     cleaned = (_clean_line(line) for line in lines)
@@ -348,6 +359,9 @@ def html_document(text: str, name: str, content_hash: str, source: str | None,
         tag.decompose()
     for tag in root.find_all(_is_chrome):
         tag.decompose()
+    _drop_link_lists(root)
+    for br in root.find_all("br"):  # "Ottawa, Ontario<br>November 5, 2024" is two phrases, not one word
+        br.replace_with(" ")
     headings = tuple(_clean_line(h.get_text(" ")) for h in root.find_all("h1"))
     blocks = _keep_blocks(_block_text(root).split(_PARA))
     if not blocks:
