@@ -188,3 +188,17 @@ def test_a_line_break_separates_words_and_a_related_list_goes_with_its_heading()
     assert "Ottawa, Ontario November 5, 2024" in blocks
     assert not any("Smithe" in block or "Related" in block for block in blocks)
     assert blocks[-1] == "Final words."
+
+
+def test_a_schema_org_event_in_json_ld_gives_the_events_labels():
+    page = ('<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": '
+            '"WebPage"}, {"@type": "EducationEvent", "name": "Open Services Summit 2025", "startDate": '
+            '"2025-06-12T09:00:00+01:00", "eventAttendanceMode": "https://schema.org/MixedEventAttendanceMode", '
+            '"location": {"@type": "Place", "name": "Guildhall, London"}, "organizer": {"name": "Civic Futures '
+            'Institute"}, "performer": [{"@type": "Person", "name": "Jane Rowe"}, "Tom Fry"]}]}</script>'
+            '<script type="application/ld+json">{not json</script></head><body><main><h1>Summit write-up</h1>'
+            "<p>Our summit looked at how public services can earn trust, with talks and a panel.</p></main></body></html>")
+    metadata = parse_document(page.encode(), "t.html", "text/html").metadata
+    assert {k: metadata[k] for k in ("event name", "event date", "organised by", "location", "speaker", "format")} == {
+        "event name": "Open Services Summit 2025", "event date": "2025-06-12", "organised by": "Civic Futures Institute",
+        "location": "Guildhall, London", "speaker": "Jane Rowe; Tom Fry", "format": "hybrid"}

@@ -1181,3 +1181,16 @@ def test_a_short_heading_over_topics_names_no_pressure():
             "people choose to use, and about the long queues at passport offices last summer.")
     assert "security" not in {p.key for p in _extract(text).pressures}
     assert "procurement" not in {p.key for p in _extract(text).pressures}
+
+
+def test_an_event_page_json_ld_names_the_event_its_host_and_speaker():
+    html = ('<html><head><script type="application/ld+json">{"@type": "Event", "name": "Open Services Summit 2025", '
+            '"startDate": "2025-06-12", "organizer": {"name": "Civic Futures Institute"}, "performer": {"name": '
+            '"Jane Rowe"}, "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode"}</script></head>'
+            "<body><main><h1>Summit write-up</h1><p>Published 20 June 2025</p><p>Our summit looked at how public "
+            "services can earn trust, with talks and a panel on data.</p></main></body></html>")
+    extraction = _extract(html, "t.html", "text/html")
+    assert [s.name for s in extraction.speakers] == ["Jane Rowe"]
+    event = extraction.event
+    assert (event.title, event.date, event.host, event.format) == (
+        "Open Services Summit 2025", "2025-06-12", "Civic Futures Institute", "online")

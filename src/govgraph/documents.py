@@ -8,6 +8,7 @@ content items (JSON) and saved GOV.UK speech pages also carry their metadata, re
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
@@ -414,7 +415,62 @@ def _html_metadata(soup: BeautifulSoup) -> dict[str, str]:
     time = soup.find("time", attrs={"datetime": True})
     if time is not None:
         metadata["date"] = str(time["datetime"])
+    metadata.update(_event_metadata(soup))
     return metadata
+
+
+_ATTENDANCE = {"OfflineEventAttendanceMode": "in-person", "OnlineEventAttendanceMode": "online",
+               "MixedEventAttendanceMode": "hybrid"}
+
+
+def _event_metadata(soup: BeautifulSoup) -> dict[str, str]:
+    """A schema.org Event an event page describes in JSON-LD, as the labels a page would show: the event's
+    name and date, who organised it, how and where it was attended, who spoke (performer)."""
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.string or "")
+        except (ValueError, RecursionError):
+            continue  # a page's broken metadata is no reason to refuse its text
+        for item in _json_ld_items(data):
+            kinds = item.get("@type", [])
+            if any(str(k).endswith("Event") for k in (kinds if isinstance(kinds, list) else [kinds])):
+                return _event_labels(item)
+    return {}
+
+
+def _json_ld_items(data: object) -> Iterator[dict]:
+    """Every node of a JSON-LD document, top level and in @graph."""
+    for item in data if isinstance(data, list) else [data]:
+        if isinstance(item, dict):
+            yield item
+            yield from (node for node in item.get("@graph", []) if isinstance(node, dict))
+
+
+def _event_labels(event: dict) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    names = {"event name": event.get("name"), "event date": str(event.get("startDate") or "")[:10],
+             "organised by": _names(event.get("organizer")), "location": _names(event.get("location")),
+             "speaker": "; ".join(n for p in _as_list(event.get("performer")) if (n := _names(p)))}
+    mode = str(event.get("eventAttendanceMode") or "").rsplit("/", 1)[-1]
+    names["format"] = _ATTENDANCE.get(mode)
+    for key, value in names.items():
+        if isinstance(value, str) and value.strip():
+            labels[key] = _clean_line(value)
+    return labels
+
+
+def _as_list(value: object) -> list[object]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _names(value: object) -> str | None:
+    """The name of a JSON-LD node or of the first of a list of them (or the string itself)."""
+    for item in _as_list(value):
+        if isinstance(item, str):
+            return item
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            return item["name"]
+    return None
 
 
 def _article_root(soup: BeautifulSoup) -> Tag:
