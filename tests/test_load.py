@@ -12,7 +12,8 @@ import load  # bench/load.py, found through the path above
 
 
 def test_twenty_clients_with_hostile_requests_get_right_answers_and_the_server_stays_up(demo_store):
-    report = load.run_load(demo_store, clients=20, seconds=5.0, timeout=2.0, workers=2)
+    # a 4 s query timeout: on a machine shared with other jobs, ordinary queries have taken over 2 s
+    report = load.run_load(demo_store, clients=20, seconds=5.0, timeout=4.0, workers=2)
     summary = load.format_report(report)
     assert report.failed == 0, summary
     assert report.served >= 300, summary
