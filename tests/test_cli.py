@@ -77,3 +77,16 @@ def test_store_from_environment(tmp_path: Path):
     result = runner.invoke(cli, ["build", str(BRACKEN)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "env-store" / "govgraph-store.json").exists()
+
+
+def test_build_says_which_govuk_items_repeated_a_speech(run, tmp_path: Path):
+    from .conftest import SHARED
+
+    item = (SHARED / "govuk-content" / "examples" / "speech.json").read_bytes()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.json").write_bytes(item)
+    (docs / "b.json").write_bytes(item)
+    result = run("build", str(docs), "--store", str(tmp_path / "store"))
+    assert result.exit_code == 0, result.output
+    assert "1 item(s) repeated a speech already in this build and were kept once: b.json" in result.output

@@ -879,6 +879,8 @@ def test_words_shaped_as_abstract_nouns_or_numbers_are_not_names(words):
     assert clean_name(words) is None
     assert clean_name("Florence Nightingale") == "Florence Nightingale"
     assert clean_name("Baroness Kelling") == "Baroness Kelling"
+    assert clean_name("Theresa May") == "Theresa May"  # "May" may end a name, never start one
+    assert clean_name("May Jane Roe") is None and clean_name("Updated October") is None
 
 
 @pytest.mark.parametrize(

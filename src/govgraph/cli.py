@@ -138,7 +138,9 @@ def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, ma
           verbose: bool) -> None:
     """Load documents (files or folders; default: the bundled data/) into the store.
 
-    Every document is read and checked first: if any fails, nothing is written and the
+    Documents are plain text (.txt), Markdown (.md), HTML pages (.html, with their menus and
+    footers) and GOV.UK content items (.json holding one item or a list, .jsonl one per line,
+    as the Content API serves them). Every document is read and checked first: if any fails, nothing is written and the
     failures are listed (use --keep-going to load the rest). Unchanged documents are skipped,
     so running it twice gives the same graph. The build is written into a new generation of
     the store, published whole when it is complete: readers see the store before or after it,
@@ -154,7 +156,7 @@ def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, ma
 
     files = list(iter_document_paths(paths or [_default_data()]))
     if not files:
-        raise click.ClickException("no .txt, .md or .html documents found")
+        raise click.ClickException("no .txt, .md, .html, .json or .jsonl documents found")
     columns = (TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"))
     with govgraph.EmbeddedStore(store_path) as store:
         with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
@@ -175,6 +177,13 @@ def build(paths: tuple[Path, ...], store_path: Path | None, keep_going: bool, ma
             click.echo(f"skipped: {failure.message}", err=True)
         click.echo(f"loaded {len(report.loaded)} document(s), {len(report.unchanged)} unchanged, "
                    f"{len(report.failures)} failed; {report.links} link(s) between speeches")
+        if report.duplicates:
+            click.echo(f"{len(report.duplicates)} item(s) repeated a speech already in this build and were "
+                       "kept once: " + ", ".join(Path(p).name for p in report.duplicates[:5])
+                       + (" ..." if len(report.duplicates) > 5 else ""))
+        if report.not_english:
+            click.echo(f"{len(report.not_english)} item(s) not in English: their metadata loaded, their "
+                       "text was not read by the English extractor")
         _print_gaps(report.gaps, verbose)
         _print_stats(govgraph.store_stats(store))
         if not no_validate:

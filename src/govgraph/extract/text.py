@@ -111,7 +111,10 @@ def clean_name(name: str) -> str | None:
     """A person's name without honorifics, or None when the words are not a person's name."""
     name = _POST_NOMINALS.sub("", _HONORIFIC.sub("", name.strip()))
     words = name.split()
-    if len(words) < 2 or any(w in _NOT_NAME_WORDS for w in words):
+    # "May" opens a date ("May Jane Roe spoke" is "in May") but ends a name (Theresa May); "Updated
+    # October" is no one
+    if len(words) < 2 or any(w in _NOT_NAME_WORDS and not (w == "May" and n == len(words) - 1 > 0)
+                             for n, w in enumerate(words)):
         return None
     if any(_NOUN_SHAPED.fullmatch(w) and w not in _NAMES_OF_THAT_SHAPE for w in words):
         return None
