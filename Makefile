@@ -7,7 +7,7 @@ STORE  ?= .govgraph/store
 # command:package pairs from Debian that the tests use for real: a second SPARQL server, a browser, Graphviz
 SYSTEM_TOOLS ?= virtuoso-t:virtuoso-opensource chromium:chromium dot:graphviz
 
-.PHONY: demo test lint bench clean system-deps docs
+.PHONY: demo test lint bench clean system-deps screenshot docs
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ system-deps:
 ## test: run the test suite (what CI runs)
 test: $(BIN)/.installed system-deps
 	$(BIN)/python -m pytest
+
+## screenshot: the README's picture (docs/graph.png) from the demo's HTML export, drawn by headless Chromium
+screenshot: demo
+	$(BIN)/python docs/screenshot.py .govgraph/graph.html docs/graph.png
 
 ## docs: HTML documentation of ontology/ into docs/ontology/ (the ontology by pyLODE, the vocabularies, gazetteer, shapes)
 docs: $(BIN)/.installed
