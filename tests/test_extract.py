@@ -1196,3 +1196,16 @@ def test_an_event_page_json_ld_names_the_event_its_host_and_speaker():
     event = extraction.event
     assert (event.title, event.date, event.host, event.format) == (
         "Open Services Summit 2025", "2025-06-12", "Civic Futures Institute", "online")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Notes from my talk at Services Week\n\nAuthor\n\nSam Ortiz, Head of Product\n\nLast week I gave a talk at "
+         "Services Week about how we rebuilt the repairs service with tenants.", ("Sam Ortiz", "Head of Product", None)),
+        ("Keynote\n\nMayor Dana Lowe welcomed delegates and then gave the opening keynote on open data in the city.",
+         ("Dana Lowe", "Mayor", None)),
+    ],
+)
+def test_an_author_label_over_its_byline_and_a_talk_after_another_act(text, speaker):
+    assert _speakers(text) == [speaker]

@@ -165,6 +165,11 @@ _OUR_SPEAKER = re.compile(
     rf"|featured|special)\s+)?(?:speaker|guest|lecturer|panellist|panelist)s?(?:\s+(?:this|next)\s+(?:month|week|year|time))?"
     rf"(?:\s+(?:is|was|will\s+be)|,)\s+(?P<name>{PERSON})(?:,\s+(?P<role>[^,;.]{{2,160}}?)(?:,|\.|$))?"
 )
+# "Mayor Jane Roe welcomed delegates and then gave the opening keynote": the talk after another act
+_AND_GAVE = re.compile(
+    rf"(?:^|,\s+)(?P<name>{_TITLED_PERSON})\s+[^.;]{{0,80}}?\b(?:and|before)\s+(?:then\s+)?(?:gave|delivered|presented)"
+    rf"\s+(?:the|a|an|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?{_SPEECH_NOUN}\b"
+)
 # a speaker introducing themselves: "My name is Jane Roe", "Good morning, I'm Jane Roe, ROLE"
 _SELF_INTRODUCED = re.compile(
     rf"^(?:(?:Hello|Hi|Good\s+(?:morning|afternoon|evening))(?:\s+(?:everyone|everybody|all))?[,!.]?\s+)?"
@@ -178,6 +183,7 @@ _BYLINE = re.compile(
     rf"^(?:(?:[Pp]osted|[Ww]ritten|[Pp]ublished)\s+by:?|[Bb]y:?|[Aa]uthors?:)\s+(?P<name>{PERSON})"
     rf"(?:,\s+(?P<role>(?![Pp]osted\b)[^|]{{2,160}}?))?(?:,?\s+(?:on|in|[|·–—-]|[Pp]osted\s+on:?)\s+.{{0,80}})?$"
 )
+_AUTHOR_LABEL = re.compile(r"^(?i:authors?|written by|posted by|by)\s*:?$")
 _OWN_TALK = re.compile(
     r"\b(?:I\s+(?:gave|delivered|presented)\s+(?:a|the|my)\s+(?:\w+\s+){0,2}?"
     rf"{_SPEECH_NOUN}|I\s+(?:spoke|talked|presented)\s+(?:at|to|about|on)|version\s+of\s+(?:my|that|the|this)\s+{_SPEECH_NOUN}"
@@ -550,6 +556,10 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
                 role, org = split_role(match.group("role") or "", ctx)
                 found.append(_Speaker(name, role, org, sentence.evidence, 2))
     recalled = _RECALLED.search(text)  # "she recalled Jane Roe's lecture last year": another talk
+    for match in _AND_GAVE.finditer(text) if says and not recalled else ():
+        if (name := titled_person(match.group("name"))[1]) and not any(name in org for org in inside_orgs):
+            found.append(_Speaker(name, *split_role(titled_person(match.group("name"))[0] or "", ctx),
+                                  sentence.evidence, 2))
     for match in _OWN_TALK_NAMED.finditer(text) if ("'s" in text or "’s" in text) and not recalled else ():
         if (name := _as_person(match.group("name"), ctx)) and not any(name in org for org in inside_orgs):
             found.append(_Speaker(name, None, None, sentence.evidence, 2))
@@ -740,8 +750,12 @@ def _page_speakers(ctx: _Context) -> list[_Speaker]:
                 org = then
             found.append(_Speaker(name, role, org, sentence.evidence, 2))
     if any(_OWN_TALK.search(s.text) for s in ctx.sentences):
-        for sentence in ctx.sentences[:12]:
-            if (byline := _BYLINE.match(sentence.text)) and (name := person_name(byline.group("name"))):
+        opening = ctx.sentences[:12]
+        for number, sentence in enumerate(opening):
+            text = sentence.text
+            if _AUTHOR_LABEL.match(text) and number + 1 < len(opening) and opening[number + 1].is_heading:
+                text = f"By {opening[number + 1].text}"  # "Author" over "Jane Roe, ROLE"
+            if (byline := _BYLINE.match(text)) and (name := person_name(byline.group("name"))):
                 role, org = _role_and_org(re.split(r",\s+", byline.group("role") or ""), ctx)
                 found.append(_Speaker(name, role, org, sentence.evidence, 2))
         meta = {k.lower(): v for k, v in ctx.document.metadata.items()}
