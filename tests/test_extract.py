@@ -1209,3 +1209,9 @@ def test_an_event_page_json_ld_names_the_event_its_host_and_speaker():
 )
 def test_an_author_label_over_its_byline_and_a_talk_after_another_act(text, speaker):
     assert _speakers(text) == [speaker]
+
+
+def test_an_episodes_guest_is_its_speaker_not_the_host_who_talks_to_them():
+    text = ("Episode 12\n\nIn this episode, Ben Archer talks to Julia Mwangi, chief product officer at HM Land "
+            "Registry, about digital mortgages and the slow road to them.")
+    assert _speakers(text) == [("Julia Mwangi", "chief product officer", "HM Land Registry")]

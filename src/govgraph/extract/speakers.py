@@ -170,6 +170,12 @@ _AND_GAVE = re.compile(
     rf"(?:^|,\s+)(?P<name>{_TITLED_PERSON})\s+[^.;]{{0,80}}?\b(?:and|before)\s+(?:then\s+)?(?:gave|delivered|presented)"
     rf"\s+(?:the|a|an|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?{_SPEECH_NOUN}\b"
 )
+# an interview's guest: "In this episode, the host talks to Jane Roe, ROLE, about X"
+_TALKS_TO = re.compile(
+    rf"\b(?:talks?|talked|speaks?|spoke|chats?|chatted|sits?\s+down|sat\s+down)\s+(?:to|with)\s+(?P<name>{PERSON})"
+    rf"(?:,\s+(?P<role>[^,;.]{{2,160}}?)(?:,|\.|$|\s+about\b))?"
+)
+_INTERVIEW = re.compile(r"\b(?i:episode|podcast|interview|this week|in conversation|q&a)\b")
 # a speaker introducing themselves: "My name is Jane Roe", "Good morning, I'm Jane Roe, ROLE"
 _SELF_INTRODUCED = re.compile(
     rf"^(?:(?:Hello|Hi|Good\s+(?:morning|afternoon|evening))(?:\s+(?:everyone|everybody|all))?[,!.]?\s+)?"
@@ -556,6 +562,9 @@ def _sentence_speakers(sentence: Sentence, ctx: _Context) -> list[_Speaker]:
                 role, org = split_role(match.group("role") or "", ctx)
                 found.append(_Speaker(name, role, org, sentence.evidence, 2))
     recalled = _RECALLED.search(text)  # "she recalled Jane Roe's lecture last year": another talk
+    for match in _TALKS_TO.finditer(text) if _INTERVIEW.search(text) else ():  # the guest, not the host
+        if (name := person_name(match.group("name"))) and not any(name in org for org in inside_orgs):
+            found.append(_Speaker(name, *split_role(match.group("role") or "", ctx), sentence.evidence, 3))
     for match in _AND_GAVE.finditer(text) if says and not recalled else ():
         if (name := titled_person(match.group("name"))[1]) and not any(name in org for org in inside_orgs):
             found.append(_Speaker(name, *split_role(titled_person(match.group("name"))[0] or "", ctx),
