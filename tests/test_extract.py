@@ -1215,3 +1215,12 @@ def test_an_episodes_guest_is_its_speaker_not_the_host_who_talks_to_them():
     text = ("Episode 12\n\nIn this episode, Ben Archer talks to Julia Mwangi, chief product officer at HM Land "
             "Registry, about digital mortgages and the slow road to them.")
     assert _speakers(text) == [("Julia Mwangi", "chief product officer", "HM Land Registry")]
+
+
+def test_the_biography_under_about_the_speaker_names_the_speaker():
+    text = ("Event: digital mortgages\n\nAbout the speaker\n\nJulia Mwangi is the chief product officer at HM Land "
+            "Registry, where she has led the digital mortgage service since 2019.")
+    assert _speakers(text) == [("Julia Mwangi", "chief product officer", "HM Land Registry")]
+    page = ("Speakers\n\nGovDigital Canberra is presented by the Capital Region Digital Leaders Network over two "
+            "days in April, with more than 1,200 people from across the public service.")
+    assert _speakers(page) == []

@@ -176,6 +176,10 @@ _TALKS_TO = re.compile(
     rf"(?:,\s+(?P<role>[^,;.]{{2,160}}?)(?:,|\.|$|\s+about\b))?"
 )
 _INTERVIEW = re.compile(r"\b(?i:episode|podcast|interview|this week|in conversation|q&a)\b")
+# a speaker's biography under a "Speaker" or "About the speaker" heading: "Jane Roe is the ..."
+_BIO_LABEL = re.compile(r"^(?i:about\s+(?:the\s+|our\s+)?(?:speakers?|presenters?|lecturer|guest)|speaker\s+bio(?:graphy)?"
+                        r"|biography)\s*:?$")
+_BIO_OPENING = re.compile(rf"^(?P<name>{PERSON})\s+(?:is|was|has|leads|joined|became|serves)\b")
 # a speaker introducing themselves: "My name is Jane Roe", "Good morning, I'm Jane Roe, ROLE"
 _SELF_INTRODUCED = re.compile(
     rf"^(?:(?:Hello|Hi|Good\s+(?:morning|afternoon|evening))(?:\s+(?:everyone|everybody|all))?[,!.]?\s+)?"
@@ -435,7 +439,9 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
     found: list[_Speaker] = _metadata_speakers(ctx)
     chairs: set[str] = _metadata_chairs(ctx)
     pending: str | None = None  # a label heading ("Panel:", "Speaker") whose values are the next blocks
-    for sentence in ctx.sentences:
+    previous_heading: str | None = None  # the heading just above a paragraph ("About the speaker")
+    for sentence, before in zip(ctx.sentences, [None, *ctx.sentences]):
+        previous_heading = before.text if before is not None and before.is_heading else None
         chairs |= _chaired(sentence.text)
         if sentence.start in references:
             continue
@@ -471,6 +477,10 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
             found += [_Speaker(e.name, e.role, e.organisation, sentence.evidence, 2)
                       for e in _entries(sentence.text, ctx)]
             continue
+        if previous_heading and _BIO_LABEL.match(previous_heading) and (bio := _BIO_OPENING.match(sentence.text)) and (
+            name := _as_person(bio.group("name"), ctx)
+        ):  # "About the speaker" / "Jane Roe is the chief executive of X ..."
+            found.append(_Speaker(name, None, None, sentence.evidence, 2))
         pending = None
         labelled = _labelled(sentence, ctx, chairs)
         if labelled is not None:
