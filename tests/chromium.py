@@ -130,7 +130,12 @@ class Page:
         """Evaluate `expression` until it is truthy; its value, or AssertionError with the console."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = self.evaluate(expression)
+            try:
+                value = self.evaluate(expression)
+            except RuntimeError as exc:  # the page is between two documents: ask again once it has one
+                if "navigated or closed" not in str(exc) and "context" not in str(exc).lower():
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.1)
