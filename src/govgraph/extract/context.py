@@ -12,7 +12,7 @@ from functools import cached_property
 
 from ..documents import Document
 from .lexicon import Lexicon
-from .text import Sentence, _norm_name, _without_trailing_paren
+from .text import _PEERAGE, NAME, Sentence, _norm_name, _without_trailing_paren, person_name
 
 Mention = tuple[str, bool, Sentence, "str | None"]  # words used, is abbreviation, where, kind when not listed
 
@@ -44,6 +44,17 @@ class _Context:
             for words, _, where, _ in mentions:
                 found.setdefault(where.start, {})[words] = None
         return {start: list(names) for start, names in found.items()}
+
+    @cached_property
+    def names_by_surname(self) -> dict[str, set[str]]:
+        """The full names the document writes, by surname (a peer's title is no surname), so that a turn
+        label "ROE:" or "Commissioner Roe" finds Jane Roe; worked out once per document."""
+        names: dict[str, set[str]] = {}
+        for sentence in self.sentences:
+            for match in re.finditer(NAME, sentence.text):
+                if (name := person_name(match.group(0))) and name.split()[0].lower() not in _PEERAGE:
+                    names.setdefault(name.split()[-1].lower(), set()).add(name)
+        return names
 
     @cached_property
     def full_names(self) -> dict[str, str]:

@@ -57,12 +57,6 @@ class Lexicon:
         return items
 
     @cached_property
-    def organisation_patterns(self) -> list[tuple[re.Pattern[str], OrganisationEntry, bool]]:
-        """Case-sensitive whole-word patterns, longest name first so spans don't overlap."""
-        return [(re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])"), entry, is_abbr)
-                for name, entry, is_abbr in self.organisation_names]
-
-    @cached_property
     def organisation_scanner(self) -> tuple[re.Pattern[str], dict[str, tuple[OrganisationEntry, bool]]]:
         """Every gazetteer name in one alternation (longest first), and what each name stands for."""
         names: dict[str, tuple[OrganisationEntry, bool]] = {}

@@ -235,7 +235,6 @@ _HOST_OPENING = re.compile(
 _CHAIR_TURN = re.compile(r"\bI\s+(?:now\s+)?(?:call|invite)\s+(?:on\s+)?(?:Mr|Mrs|Ms|Dr|Deputy|Senator|the)\b"
                          r"|\bI\s+remind\s+(?:witnesses|members)\b"
                          r"|^Thank\s+you,?\s+(?:Mr|Mrs|Ms|Dr|Deputy|Senator|Professor)\.?\s+[A-Z]")
-_PEERAGE_WORDS = frozenset(["lord", "baroness", "lady", "viscount", "viscountess", "earl", "countess"])
 # a word each of STRONG_VERBS holds, so that a sentence with none of them skips the surname search
 _SPEAKING_WORDS = ("spok", "speak", "deliver", "address", "present", "took", "take", "open", "clos", "keynot",
                    "headlin", "set out", "sets out", "gave", "give", "giving", "talk", "lectur", "launch", "told",
@@ -620,7 +619,6 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
     for sentence in ctx.sentences:
         blocks.setdefault(sentence.block, []).append(sentence)
     previous: Sentence | None = None
-    surnames: dict[str, set[str]] | None = None  # built at the first short label, once
     speaking: tuple[str, str | None] | None = None  # a name line ("Jane Roe (ORG)") over the next paragraphs
     for sentence in ctx.sentences:
         opens = previous is None or previous.block != sentence.block
@@ -637,8 +635,7 @@ def _turn_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
         elif (match := _TURN.match(text)) and (name := person_name(match.group("name"))):
             role = match.group("role") or _bracketed(match.group("paren"), ctx)
         elif short := _SHORT_TURN.match(text):
-            surnames = _full_names_by_surname(ctx) if surnames is None else surnames
-            name = _label_person(short.group("name"), surnames)
+            name = _label_person(short.group("name"), ctx.names_by_surname)
         else:
             continue
         if name and _norm_name(name) not in chairs:
@@ -734,15 +731,13 @@ def _surname_speakers(ctx: _Context) -> list[_Speaker]:
     """A speaker named in full once and then by surname where the text says they spoke: "Roe told
     the conference" after "Jane Roe, ROLE, said"."""
     found: list[_Speaker] = []
-    surnames: dict[str, set[str]] | None = None
     for sentence in ctx.sentences:
         if not any(verb in sentence.text for verb in _SPEAKING_WORDS):
             continue
         for match in _SURNAME_VERB.finditer(sentence.text):
             if match.group("name") in _NOT_SURNAMES or not _verb_ok(match.group("verb"), match.group("after")):
                 continue
-            surnames = _full_names_by_surname(ctx) if surnames is None else surnames
-            names = surnames.get(match.group("name").lower(), set())
+            names = ctx.names_by_surname.get(match.group("name").lower(), set())
             if len(names) == 1 and not ctx.is_organisation(match.group("name")):
                 found.append(_Speaker(next(iter(names)), None, None, sentence.evidence, 2))
     return found
@@ -809,22 +804,9 @@ def _resolved_name(words: str, ctx: _Context) -> str | None:
         return name
     parts = words.split()
     if len(parts) == 2 and parts[0].lower() in TITLE_WORDS | {"dr", "professor", "mr", "mrs", "ms", "minister"}:
-        names = _full_names_by_surname(ctx).get(parts[1].lower(), set())
+        names = ctx.names_by_surname.get(parts[1].lower(), set())
         return next(iter(names)) if len(names) == 1 else None
     return None
-
-
-def _full_names_by_surname(ctx: _Context) -> dict[str, set[str]]:
-    """The full names a document writes, by surname, so that a turn label "ROE:" finds Jane Roe (worked
-    out once per document, kept on its context)."""
-    if (known := ctx.__dict__.get("_names_by_surname")) is not None:
-        return known
-    names: dict[str, set[str]] = ctx.__dict__.setdefault("_names_by_surname", {})
-    for sentence in ctx.sentences:
-        for match in re.finditer(NAME, sentence.text):
-            if (name := person_name(match.group(0))) and name.split()[0].lower() not in _PEERAGE_WORDS:
-                names.setdefault(name.split()[-1].lower(), set()).add(name)
-    return names
 
 
 def _label_person(label: str, surnames: dict[str, set[str]]) -> str | None:
