@@ -11,7 +11,15 @@ from collections import Counter
 
 from .context import _Context
 from .model import EventFact, Evidence
-from .speakers import _HEADING_AT, _HEADING_ON, _HEADING_SPEAKER, _NAVIGATION, _SPEECH_NOUN, STRONG_VERBS, _Speaker
+from .speakers import (
+    _HEADING_AT,
+    _HEADING_ON,
+    _HEADING_SPEAKER,
+    _NAVIGATION,
+    _SPEECH_NOUN,
+    STRONG_VERBS,
+    _Speaker,
+)
 from .text import (
     _ENTITLED,
     _HONORIFIC,
@@ -325,7 +333,7 @@ _GENERIC_HEADING = re.compile(r"^(?i:speakers|agenda|programme|program|schedule|
                               r"|home|about|overview)$")
 _TALK_AT = re.compile(
     r"^(?:[\w'’ -]{0,60}\s)?(?i:keynote|speech|remarks|address|talk|lecture|presentation)\s+(?:at|to)\s+(?:the\s+)?"
-    rf"(?P<event>[A-Z0-9].{{2,100}})$"
+    r"(?P<event>[A-Z0-9].{2,100})$"
 )
 _SUBTITLE = re.compile(r"^(?P<event>.{3,80}?)(?::\s+|\s+[–—|]\s+|\s+-\s+)(?P<rest>.+)$")
 _TALK_KIND = re.compile(r"(?i:(?:an?\s+)?(?:fireside chat|panel(?: discussion)?|webinar|roundtable|keynote|lecture"

@@ -21,11 +21,11 @@ from .text import (
     NAME,
     PERSON,
     POST_NOMINALS,
+    TITLE_WORDS,
     Sentence,
     _norm_name,
     _trailing_paren,
     clean_name,
-    TITLE_WORDS,
     person_name,
     titled_person,
     uncapped,
@@ -439,7 +439,7 @@ def find_speakers(ctx: _Context, references: set[int]) -> list[_Speaker]:
     chairs: set[str] = _metadata_chairs(ctx)
     pending: str | None = None  # a label heading ("Panel:", "Speaker") whose values are the next blocks
     previous_heading: str | None = None  # the heading just above a paragraph ("About the speaker")
-    for sentence, before in zip(ctx.sentences, [None, *ctx.sentences]):
+    for sentence, before in zip(ctx.sentences, [None, *ctx.sentences], strict=False):
         previous_heading = before.text if before is not None and before.is_heading else None
         chairs |= _chaired(sentence.text)
         if sentence.start in references:
@@ -715,7 +715,7 @@ def _card_speakers(ctx: _Context, chairs: set[str]) -> list[_Speaker]:
     """Speakers on cards, as a programme or a speakers page lays them out: a heading that is a name and
     under it a heading that is a title ("Dr Jane Roe" / "Chief Data Officer, Home Office")."""
     found: list[_Speaker] = []
-    for sentence, below in zip(ctx.sentences, ctx.sentences[1:]):
+    for sentence, below in zip(ctx.sentences, ctx.sentences[1:], strict=False):
         if not (sentence.is_heading and below.is_heading and below.block == sentence.block + 1):
             continue
         title = below.text

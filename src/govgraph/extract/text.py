@@ -157,9 +157,12 @@ def uncapped(text: str) -> str:
 # the office a name is written after ("Digital Minister Jane Roe", "Cllr Jane Roe"), which nameparser
 # does not always know as a title
 TITLE_WORDS = frozenset(
-    "minister secretary commissioner administrator president premier mayor councillor cllr senator governor"
-    " chancellor ambassador director chief deputy judge justice leader chair chairman chairwoman"
-    " representative congressman congresswoman treasurer registrar speaker officer".split()
+    [
+        "minister", "secretary", "commissioner", "administrator", "president", "premier", "mayor", "councillor",
+        "cllr", "senator", "governor", "chancellor", "ambassador", "director", "chief", "deputy", "judge",
+        "justice", "leader", "chair", "chairman", "chairwoman", "representative", "congressman",
+        "congresswoman", "treasurer", "registrar", "speaker", "officer",
+    ]
 )
 _LEADING_TITLE = re.compile(r"^(?:[A-Z][\w-]*\s+(?:(?:of|for|and|the)\s+)*)*?(?i:" + "|".join(sorted(TITLE_WORDS))
                             + r")\s+(?=[A-Z])")
